@@ -1,0 +1,151 @@
+/**
+ * Benchmarks (npm run bench). Each figure is a ratio against a baseline measured in the same run, so the
+ * numbers mean the same on any machine:
+ *  1. engine overhead: requests/s through `respond` (cache, lanes, ordered JSONL output, all of it) against
+ *     a zero-latency server, divided by a bare keep-alive undici client's requests/s against the same
+ *     server at the same concurrency;
+ *  2. fixed latency: throughput of `respond` against a server that answers after 100 ms, at concurrency
+ *     64, as a share of the 64 / 0.1 s = 640 requests/s bound.
+ * Servers run in a child process so they do not share the client's event loop.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { Pool } from "undici";
+import { RunEngine } from "../src/engine/engine.js";
+import { RunDirectory } from "../src/engine/run-dir.js";
+import { createOpenAICompatibleModel } from "../src/llm/openai-compatible.js";
+import { respond } from "../src/methods/responses/respond.js";
+
+interface Server {
+  baseUrl: string;
+  stop(): void;
+}
+
+async function startServer(latencyMs: number): Promise<Server> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "fixed-server.ts"), "--latency-ms", String(latencyMs)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const first = await new Promise<string>((resolve) => lines.once("line", resolve));
+  const { baseUrl } = JSON.parse(first) as { baseUrl: string };
+  return { baseUrl, stop: () => child.kill("SIGTERM") };
+}
+
+/** The baseline: a bare keep-alive client sending the same kind of request, parsing each reply. */
+async function bareClient(baseUrl: string, total: number, concurrency: number): Promise<number> {
+  const url = new URL(baseUrl);
+  const pool = new Pool(url.origin, { connections: concurrency, pipelining: 1 });
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < total) {
+      const i = next++;
+      const body = JSON.stringify({
+        model: "bench",
+        messages: [{ role: "user", content: `Instruction number ${i}: say something.` }],
+        temperature: 0.7,
+        max_tokens: 64,
+      });
+      const res = await pool.request({
+        path: `${url.pathname}/chat/completions`,
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+      const parsed = (await res.body.json()) as { choices: unknown[] };
+      if (!parsed.choices) throw new Error("bad reply");
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  await pool.close();
+  return total / seconds;
+}
+
+/** `respond` end to end with a fresh run directory and output file. */
+async function respondRate(baseUrl: string, total: number, concurrency: number, work: string): Promise<number> {
+  const dir = mkdtempSync(join(work, "respond-"));
+  const input = join(dir, "in.jsonl");
+  const lines: string[] = [];
+  for (let i = 0; i < total; i++) lines.push(JSON.stringify({ instruction: `Instruction number ${i}: say something.` }));
+  writeFileSync(input, `${lines.join("\n")}\n`);
+  const runDir = RunDirectory.open(join(dir, "run"), { bench: true });
+  const engine = new RunEngine(runDir);
+  const model = createOpenAICompatibleModel({ baseUrl, model: "bench", connections: concurrency });
+  engine.addModel(model, { concurrency });
+  const started = performance.now();
+  const stats = await respond({
+    engine,
+    model,
+    inputPath: input,
+    outputPath: join(dir, "out.jsonl"),
+    generation: { temperature: 0.7, maxTokens: 64 },
+    window: Math.max(1024, concurrency * 4),
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (stats.written !== total) throw new Error(`respond wrote ${stats.written} of ${total}`);
+  await model.close();
+  runDir.close();
+  rmSync(dir, { recursive: true, force: true });
+  return total / seconds;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+async function engineOverhead(work: string, total: number, concurrency: number, rounds: number) {
+  const server = await startServer(0);
+  try {
+    await bareClient(server.baseUrl, 2000, concurrency); // warm-up: JIT, sockets
+    await respondRate(server.baseUrl, 2000, concurrency, work);
+    const bare: number[] = [];
+    const eng: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      bare.push(await bareClient(server.baseUrl, total, concurrency));
+      eng.push(await respondRate(server.baseUrl, total, concurrency, work));
+    }
+    return { total, concurrency, rounds, bareRps: median(bare), respondRps: median(eng), ratio: median(eng) / median(bare) };
+  } finally {
+    server.stop();
+  }
+}
+
+async function fixedLatency(work: string, latencyMs: number, concurrency: number, total: number) {
+  const server = await startServer(latencyMs);
+  try {
+    await respondRate(server.baseUrl, concurrency * 2, concurrency, work); // warm-up
+    const rps = await respondRate(server.baseUrl, total, concurrency, work);
+    const bound = concurrency / (latencyMs / 1000);
+    return { latencyMs, concurrency, total, rps, bound, share: rps / bound };
+  } finally {
+    server.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes("--quick");
+  const work = join(tmpdir(), "selfalign-bench");
+  mkdirSync(work, { recursive: true });
+  const machine = `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`;
+  console.log(`machine: ${machine}`);
+  const overhead = await engineOverhead(work, quick ? 3000 : 20_000, 32, quick ? 1 : 3);
+  console.log(
+    `engine overhead: respond ${overhead.respondRps.toFixed(0)} req/s vs bare client ${overhead.bareRps.toFixed(0)} req/s ` +
+      `(${overhead.total} requests, concurrency ${overhead.concurrency}, median of ${overhead.rounds}) -> ratio ${overhead.ratio.toFixed(3)}`,
+  );
+  const latency = await fixedLatency(work, 100, 64, quick ? 640 : 64 * 50);
+  console.log(
+    `fixed latency: respond ${latency.rps.toFixed(1)} req/s at concurrency ${latency.concurrency} against ${latency.latencyMs} ms ` +
+      `(${latency.total} requests); bound ${latency.bound} req/s -> share ${latency.share.toFixed(3)}`,
+  );
+  const results = { date: new Date().toISOString(), machine, overhead, latency };
+  mkdirSync(join(import.meta.dirname, "results"), { recursive: true });
+  writeFileSync(join(import.meta.dirname, "results", "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+await main();

@@ -1,0 +1,115 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { Command } from "commander";
+import { z } from "zod";
+import { createModel, withEnvironment } from "../../llm/resolve-model.js";
+import { type GenerationSettings, type RespondStats, newRespondStats, respond } from "../../methods/responses/respond.js";
+import { addGenerationOptions, addModelOptions, addRunOptions, int, parseModelConfig, parseRunConfig } from "../options.js";
+import { runSession, type SessionOutcome } from "../session.js";
+
+export function respondCommand(): Command {
+  const cmd = new Command("respond")
+    .description("collect responses for a file of instructions: one record per (instruction, sample)")
+    .requiredOption("--in <file>", "instructions: JSONL, JSON array or CSV")
+    .requiredOption("--out <file>", "output JSONL (appended; a re-run resumes)")
+    .option("--field <name>", "field holding the instruction (dotted paths allowed)", "instruction")
+    .option("--input-field <name>", "field holding an optional input appended to the instruction", "input")
+    .option("--samples <n>", "samples per instruction", int, 1)
+    .option("--json-schema <file>", "ask for JSON matching this JSON Schema; the parsed value becomes the response");
+  addGenerationOptions(cmd);
+  addModelOptions(cmd);
+  addRunOptions(cmd);
+  cmd.addHelpText(
+    "after",
+    `
+Environment: OPENAI_BASE_URL, SELFALIGN_MODEL and the key variable (default OPENAI_API_KEY) fill in
+--base-url, --model and the key. Without a base URL, --model names the local model (a GGUF path).
+The run directory defaults to <out>.run; re-run the same command after a crash or Ctrl-C to resume.
+Exit codes: 0 done, 1 error, 2 some records failed (re-run to retry), 3 budget reached, 130 interrupted.`,
+  );
+  cmd.action(async (opts: Record<string, unknown>) => {
+    process.exitCode = await runRespond(opts);
+  });
+  return cmd;
+}
+
+export async function runRespond(opts: Record<string, unknown>): Promise<number> {
+  const modelConfig = withEnvironment(parseModelConfig(opts));
+  const run = parseRunConfig(opts);
+  const inputPath = resolve(String(opts.in));
+  const outputPath = resolve(String(opts.out));
+  const structured = opts.jsonSchema ? readSchema(String(opts.jsonSchema)) : undefined;
+  const generation: GenerationSettings = {
+    temperature: opts.temperature as number | undefined,
+    topP: opts.topP as number | undefined,
+    maxTokens: opts.maxOutputTokens as number | undefined,
+    stop: opts.stop as string[] | undefined,
+    seed: opts.samplingSeed as number | undefined,
+    system: opts.system as string | undefined,
+  };
+  const model = await createModel(modelConfig);
+  const samples = opts.samples as number;
+  return runSession(
+    "respond",
+    run.runDir ?? `${outputPath}.run`,
+    run,
+    [{ model, config: modelConfig }],
+    { in: inputPath, out: outputPath, field: opts.field, inputField: opts.inputField, samples, generation },
+    async ({ engine, progress }) => {
+      const total = await countLines(inputPath);
+      const stats = newRespondStats();
+      progress("respond", () => ({ done: stats.read, total, failed: stats.failed }));
+      await respond({
+        engine,
+        model,
+        inputPath,
+        outputPath,
+        field: opts.field as string,
+        inputField: opts.inputField as string,
+        samples,
+        generation,
+        structured,
+        window: Math.max(1024, modelConfig.concurrency * 4),
+        stats,
+      });
+      return outcome(stats, outputPath);
+    },
+  );
+}
+
+function outcome(stats: RespondStats, outputPath: string): SessionOutcome {
+  const status = stats.stoppedBy === "budget" ? "budget" : stats.stoppedBy === "interrupt" ? "interrupted" : stats.failed > 0 ? "partial" : "complete";
+  let headline = `${stats.read} instructions read, ${stats.written} records written to ${outputPath}`;
+  if (stats.alreadyWritten) headline += `, ${stats.alreadyWritten} already there`;
+  if (stats.failed) headline += `, ${stats.failed} failed (see events.jsonl; re-run to retry)`;
+  if (stats.invalidStructured) headline += `, ${stats.invalidStructured} with invalid structured output`;
+  if (stats.budgetMessage) headline += `; ${stats.budgetMessage}`;
+  return { status, result: { ...stats }, headline };
+}
+
+function readSchema(path: string): { schema: z.ZodType; name: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new Error(`${path}: cannot read JSON schema: ${(error as Error).message}`);
+  }
+  try {
+    return { schema: z.fromJSONSchema(json as Parameters<typeof z.fromJSONSchema>[0]), name: "response" };
+  } catch (error) {
+    throw new Error(`${path}: unsupported JSON schema: ${(error as Error).message}`);
+  }
+}
+
+/** Line count for the progress total: a fast byte scan, streaming. Approximate for JSON arrays and CSV. */
+async function countLines(path: string): Promise<number | undefined> {
+  if (!/\.(jsonl|ndjson)$/i.test(path)) return undefined;
+  const { createReadStream } = await import("node:fs");
+  let count = 0;
+  let last = 10;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) count++;
+    last = chunk[chunk.length - 1] ?? last;
+  }
+  return last === 10 ? count : count + 1;
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+/**
+ * The selfalign command line. Commands are thin: parse, resolve config, call the library.
+ */
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { InputError } from "../data/input-error.js";
+import { ModelCallError } from "../llm/errors.js";
+import { redact } from "../util/secrets.js";
+import { demoCommand } from "./commands/demo.js";
+import { respondCommand } from "./commands/respond.js";
+import { EXIT } from "./session.js";
+
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command("selfalign")
+    .description("synthesize alignment data (instructions, responses, preferences) with a language model")
+    .version(pkg.version)
+    .showHelpAfterError()
+    .exitOverride();
+  program.addCommand(respondCommand());
+  program.addCommand(demoCommand());
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    process.exitCode = reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode;
+  if (InputError.is(error)) {
+    process.stderr.write(`error: ${error.message}\n`);
+  } else if (ModelCallError.is(error)) {
+    process.stderr.write(`error: ${redact(error.message)}\n`);
+  } else if (error instanceof Error) {
+    process.stderr.write(`error: ${redact(error.message)}\n`);
+    if (process.env.SELFALIGN_DEBUG) process.stderr.write(`${redact(error.stack ?? "")}\n`);
+  } else {
+    process.stderr.write(`error: ${redact(String(error))}\n`);
+  }
+  return EXIT.error;
+}
+
+await main(process.argv);

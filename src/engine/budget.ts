@@ -1,0 +1,60 @@
+/**
+ * Run budgets. They count everything the run directory has paid for (all sessions), so re-running a
+ * stopped command with the same budget stops again at once, and raising the budget continues where it
+ * stopped. Cached answers cost nothing and are always served. `maxCalls` is exact (in-flight calls hold a
+ * reservation); tokens and cost are known only after a call, so those stop new calls once reached and
+ * may be exceeded by the calls already in flight.
+ */
+import type { SpendTotals } from "./call-cache.js";
+
+export interface BudgetLimits {
+  maxCalls?: number;
+  maxTokens?: number;
+  maxCost?: number;
+}
+
+export class BudgetExhaustedError extends Error {
+  constructor(readonly limit: keyof BudgetLimits, readonly spent: number, readonly max: number) {
+    super(`budget reached: ${limit} ${round(spent)} of ${max}; raise it and re-run the same command to continue`);
+    this.name = "BudgetExhaustedError";
+  }
+}
+
+function round(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
+}
+
+export class Budget {
+  private inFlight = 0;
+
+  constructor(
+    readonly limits: BudgetLimits,
+    private readonly spent: SpendTotals,
+  ) {}
+
+  /** Reserves one call or throws BudgetExhaustedError. Pair with `settle`. */
+  reserve(): void {
+    const { maxCalls, maxTokens, maxCost } = this.limits;
+    if (maxCalls !== undefined && this.spent.calls + this.inFlight >= maxCalls)
+      throw new BudgetExhaustedError("maxCalls", this.spent.calls, maxCalls);
+    const tokens = this.spent.inputTokens + this.spent.outputTokens;
+    if (maxTokens !== undefined && tokens >= maxTokens) throw new BudgetExhaustedError("maxTokens", tokens, maxTokens);
+    if (maxCost !== undefined && this.spent.cost >= maxCost)
+      throw new BudgetExhaustedError("maxCost", this.spent.cost, maxCost);
+    this.inFlight++;
+  }
+
+  /** Ends a reservation; `paid` is what the call cost (undefined when it failed and paid nothing). */
+  settle(paid?: { inputTokens: number; outputTokens: number; cost: number }): void {
+    this.inFlight--;
+    if (!paid) return;
+    this.spent.calls++;
+    this.spent.inputTokens += paid.inputTokens;
+    this.spent.outputTokens += paid.outputTokens;
+    this.spent.cost += paid.cost;
+  }
+
+  get totals(): Readonly<SpendTotals> {
+    return this.spent;
+  }
+}

@@ -1,0 +1,330 @@
+/**
+ * The run engine: the only way methods reach a model. It answers from the content-addressed cache when it
+ * can, otherwise sends the call through the model's lane (limits, retries), pays it against the budget
+ * and stores it before returning, so a finished call is never asked twice.
+ */
+import type { Completion, GenerateRequest, LanguageModel, LogprobsResult, Usage } from "../llm/language-model.js";
+import { costOf } from "../llm/pricing.js";
+import { canonicalJson } from "../util/canonical.js";
+import { Budget, type BudgetLimits } from "./budget.js";
+import type { CachedCall } from "./call-cache.js";
+import { type LaneSettings, ModelLane } from "./model-lane.js";
+import { Rng } from "./rng.js";
+import { callKey, canonicalRequest } from "./request-key.js";
+import type { RunDirectory } from "./run-dir.js";
+
+/** A request with its cache keys computed: lets a method derive record ids from the keys for free. */
+export interface PreparedCall {
+  model: LanguageModel;
+  request: GenerateRequest;
+  canonical: string;
+  /** One cache key per sample index. */
+  keys: string[];
+}
+
+export interface EngineOptions {
+  budget?: BudgetLimits;
+  seed?: number | string;
+}
+
+/** One sample as a method sees it. */
+export interface Sample extends Completion {
+  sample: number;
+  /** Usage attributed to this sample (a call's input tokens go to its first sample). */
+  usage: Usage;
+  cached: boolean;
+  structuredMode?: "native" | "prompt";
+}
+
+export class RunInterruptedError extends Error {
+  constructor() {
+    super("run interrupted");
+    this.name = "RunInterruptedError";
+  }
+}
+
+export interface EngineCounters {
+  /** Samples served from the cache. */
+  cachedSamples: number;
+  /** Samples paid for in this session. */
+  freshSamples: number;
+  /** Model calls made in this session. */
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  cost: number;
+}
+
+interface StoredSample {
+  text: string;
+  finishReason: Completion["finishReason"];
+  usage: Usage;
+  structuredMode?: "native" | "prompt";
+}
+
+export class RunEngine {
+  readonly rng: Rng;
+  readonly budget: Budget;
+  readonly session: EngineCounters = {
+    cachedSamples: 0,
+    freshSamples: 0,
+    calls: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cost: 0,
+  };
+  private readonly lanesById = new Map<string, ModelLane>();
+  private readonly inflight = new Map<string, Promise<StoredSample[]>>();
+  private stopping = false;
+  private callCounter = 0;
+
+  constructor(
+    readonly runDir: RunDirectory,
+    options: EngineOptions = {},
+  ) {
+    this.rng = new Rng(options.seed ?? 0);
+    this.budget = new Budget(options.budget ?? {}, runDir.cache.totals());
+  }
+
+  /** Declares a model's limits and price. Must be called once per model before its first call. */
+  addModel(model: LanguageModel, settings: LaneSettings): void {
+    if (this.budget.limits.maxCost !== undefined && !settings.price && model.provider !== "local") {
+      throw new Error(
+        `--max-cost needs a price for model "${model.modelName}": pass --price-input and --price-output ` +
+          "(per million tokens) or a --prices file",
+      );
+    }
+    this.lanesById.set(model.id, new ModelLane(model.id, settings, this.runDir.events));
+  }
+
+  lanes(): Iterable<ModelLane> {
+    return this.lanesById.values();
+  }
+
+  lane(model: LanguageModel): ModelLane {
+    const lane = this.lanesById.get(model.id);
+    if (!lane) throw new Error(`model ${model.id} was not added to the engine`);
+    return lane;
+  }
+
+  /** Stop starting new calls (Ctrl-C); calls in flight finish and are stored. */
+  stop(): void {
+    this.stopping = true;
+  }
+
+  get stopped(): boolean {
+    return this.stopping;
+  }
+
+  /** Computes the canonical request and the per-sample cache keys. */
+  prepare(model: LanguageModel, request: GenerateRequest, samples = 1): PreparedCall {
+    const canonical = canonicalRequest(request);
+    const keys = new Array<string>(samples);
+    for (let i = 0; i < samples; i++) keys[i] = callKey(model.id, "generate", canonical, i);
+    return { model, request, canonical, keys };
+  }
+
+  /** `samples` samples of one request, from the cache where possible. */
+  generate(model: LanguageModel, request: GenerateRequest, samples = 1): Promise<Sample[]> {
+    return this.run(this.prepare(model, request, samples));
+  }
+
+  /** Answers a prepared call: cached samples from the cache, the rest from the model. */
+  async run(call: PreparedCall): Promise<Sample[]> {
+    const { model, request, canonical, keys } = call;
+    const samples = keys.length;
+    const out: Sample[] = new Array(samples);
+    let missing: number[] | undefined;
+    for (let i = 0; i < samples; i++) {
+      const hit = this.runDir.cache.get(keys[i] as string);
+      if (hit === undefined) (missing ??= []).push(i);
+      else {
+        const stored = JSON.parse(hit) as StoredSample;
+        out[i] = { ...stored, sample: i, cached: true };
+        this.session.cachedSamples++;
+      }
+    }
+    if (!missing) return out;
+    const chunk = Math.max(1, model.maxSamplesPerCall);
+    const pending: Promise<void>[] = [];
+    for (let start = 0; start < missing.length; start += chunk) {
+      const indices = missing.slice(start, start + chunk);
+      pending.push(
+        this.fetchSamples(model, request, canonical, indices, keys).then((stored) => {
+          for (let j = 0; j < stored.length; j++) {
+            const i = indices[j] as number;
+            out[i] = { ...(stored[j] as StoredSample), sample: i, cached: false };
+          }
+        }),
+      );
+    }
+    await (pending.length === 1 ? pending[0] : Promise.all(pending));
+    return out;
+  }
+
+  /** Log-probabilities of `text` after `context`, cached like any call. */
+  async logprobs(model: LanguageModel, context: string, text: string): Promise<LogprobsResult> {
+    if (!model.logprobs) throw new Error(`model ${model.id} cannot return log-probabilities`);
+    const canonical = canonicalJson({ context, text });
+    const key = callKey(model.id, "logprobs", canonical, 0);
+    const hit = this.runDir.cache.get(key);
+    if (hit !== undefined) {
+      this.session.cachedSamples++;
+      return JSON.parse(hit) as LogprobsResult;
+    }
+    const lane = this.lane(model);
+    const logprobsOf = model.logprobs.bind(model);
+    const started = performance.now();
+    this.admit();
+    let paid: { inputTokens: number; outputTokens: number; cost: number } | undefined;
+    try {
+      const tokens = Math.ceil((context.length + text.length) / 4);
+      const { result, attempts } = await lane.run(
+        () => logprobsOf(context, text),
+        tokens,
+        (r) => r.tokens.length,
+      );
+      const usage = { inputTokens: tokens, outputTokens: 0 };
+      paid = { ...usage, cost: costOf(usage, lane.settings.price) };
+      this.store([
+        this.row(model, "logprobs", canonical, key, 0, JSON.stringify(result), usage, paid.cost, started, attempts),
+      ]);
+      this.count(paid, 1);
+      return result;
+    } finally {
+      this.budget.settle(paid);
+    }
+  }
+
+  private fetchSamples(
+    model: LanguageModel,
+    request: GenerateRequest,
+    canonical: string,
+    indices: number[],
+    keys: string[],
+  ): Promise<StoredSample[]> {
+    // Single flight: identical requests racing in one run share one call instead of paying twice.
+    const flightKey = indices.map((i) => keys[i]).join(",");
+    const existing = this.inflight.get(flightKey);
+    if (existing) return existing;
+    const promise = this.callModel(model, request, canonical, indices, keys).finally(() =>
+      this.inflight.delete(flightKey),
+    );
+    this.inflight.set(flightKey, promise);
+    return promise;
+  }
+
+  private async callModel(
+    model: LanguageModel,
+    request: GenerateRequest,
+    canonical: string,
+    indices: number[],
+    keys: string[],
+  ): Promise<StoredSample[]> {
+    const lane = this.lane(model);
+    const n = indices.length;
+    const estimate = estimateTokens(request, n);
+    this.admit();
+    let paid: { inputTokens: number; outputTokens: number; cost: number } | undefined;
+    const started = performance.now();
+    try {
+      const { result, attempts } = await lane.run(
+        () => model.generate(n === 1 && request.n === undefined ? request : { ...request, n }),
+        estimate,
+        (r) => r.usage.inputTokens + r.usage.outputTokens,
+      );
+      if (result.completions.length < n) {
+        throw new Error(`model ${model.id} returned ${result.completions.length} samples, expected ${n}`);
+      }
+      const cost = costOf(result.usage, lane.settings.price);
+      paid = { ...result.usage, cost };
+      const stored = splitUsage(result.usage, n).map(
+        (usage, j): StoredSample => ({
+          text: (result.completions[j] as Completion).text,
+          finishReason: (result.completions[j] as Completion).finishReason,
+          usage,
+          ...(result.structuredMode ? { structuredMode: result.structuredMode } : {}),
+        }),
+      );
+      const callId = `${this.runDir.sessionId}:${++this.callCounter}`;
+      this.store(
+        stored.map((s, j) => {
+          const i = indices[j] as number;
+          const share = j === 0 ? cost : 0;
+          return {
+            ...this.row(model, "generate", canonical, keys[i] as string, i, JSON.stringify(s), s.usage, share, started, attempts),
+            callId,
+          };
+        }),
+      );
+      this.count(paid, n);
+      return stored;
+    } finally {
+      this.budget.settle(paid);
+    }
+  }
+
+  /** Checks the stop flag and the budget before a call is started. */
+  private admit(): void {
+    if (this.stopping) throw new RunInterruptedError();
+    this.budget.reserve();
+  }
+
+  private row(
+    model: LanguageModel,
+    kind: CachedCall["kind"],
+    canonical: string,
+    key: string,
+    sample: number,
+    result: string,
+    usage: Usage,
+    cost: number,
+    started: number,
+    attempts: number,
+  ): CachedCall {
+    return {
+      key,
+      callId: key,
+      modelId: model.id,
+      modelName: model.modelName,
+      kind,
+      request: canonical,
+      sample,
+      result,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      cost,
+      latencyMs: Math.round(performance.now() - started),
+      attempts,
+    };
+  }
+
+  private store(rows: CachedCall[]): void {
+    this.runDir.cache.putAll(rows);
+  }
+
+  private count(paid: { inputTokens: number; outputTokens: number; cost: number }, samples: number): void {
+    this.session.calls++;
+    this.session.freshSamples += samples;
+    this.session.inputTokens += paid.inputTokens;
+    this.session.outputTokens += paid.outputTokens;
+    this.session.cost += paid.cost;
+  }
+}
+
+/** Tokens a call will use, for the TPM bucket before the real usage is known. */
+function estimateTokens(request: GenerateRequest, n: number): number {
+  let chars = request.prompt?.length ?? 0;
+  for (const m of request.messages ?? []) chars += m.content.length;
+  return Math.ceil(chars / 4) + (request.maxTokens ?? 256) * n;
+}
+
+/** Attributes a call's usage to its samples: input to the first, output spread evenly, totals preserved. */
+function splitUsage(usage: Usage, n: number): Usage[] {
+  const base = Math.floor(usage.outputTokens / n);
+  const rest = usage.outputTokens - base * n;
+  return Array.from({ length: n }, (_, j) => ({
+    inputTokens: j === 0 ? usage.inputTokens : 0,
+    outputTokens: base + (j === 0 ? rest : 0),
+  }));
+}

@@ -1,0 +1,250 @@
+/**
+ * Responses: for every instruction of an input file, N samples from one model, one output record per
+ * (instruction, sample). The simplest job of the pipeline and the template for methods: read records,
+ * ask the engine, write records with lineage; nothing here knows about HTTP, caching or retries.
+ */
+import { basename } from "node:path";
+import type { z } from "zod";
+import { JsonlWriter, optionalString, readJsonlKeys, readRecords, requireString } from "../../data/index.js";
+import type { InputRecord } from "../../data/input-record.js";
+import { BudgetExhaustedError } from "../../engine/budget.js";
+import { type PreparedCall, RunInterruptedError, type RunEngine, type Sample } from "../../engine/engine.js";
+import { OrderedSink } from "../../engine/ordered-sink.js";
+import { generateObjects, type StructuredResult } from "../../engine/structured.js";
+import type { ChatMessage, GenerateRequest, LanguageModel } from "../../llm/language-model.js";
+import { sha256 } from "../../util/canonical.js";
+
+export interface GenerationSettings {
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  stop?: string[];
+  seed?: number;
+  /** A system message put before every instruction. */
+  system?: string;
+}
+
+export interface RespondOptions {
+  engine: RunEngine;
+  model: LanguageModel;
+  inputPath: string;
+  outputPath: string;
+  /** Field holding the instruction (dotted paths allowed). */
+  field?: string;
+  /** Field holding the optional input appended to the instruction. */
+  inputField?: string;
+  samples?: number;
+  generation?: GenerationSettings;
+  /** Ask for JSON matching this schema; the parsed value becomes the record's response. */
+  structured?: { schema: z.ZodType; name: string };
+  /** How many records may be in progress at once (bounds memory; must exceed the concurrency). */
+  window?: number;
+  /** Counters to update as the run goes (for live progress); a fresh object when omitted. */
+  stats?: RespondStats;
+}
+
+export interface RespondStats {
+  /** Input records read. */
+  read: number;
+  /** Output records written in this session. */
+  written: number;
+  /** Output records that were already in the output file (a resumed run). */
+  alreadyWritten: number;
+  /** Input records whose call failed after retries (re-run to retry them). */
+  failed: number;
+  /** Records written with a structured-output failure recorded on them. */
+  invalidStructured: number;
+  /** Why the loop ended early, if it did. */
+  stoppedBy?: "budget" | "interrupt";
+  budgetMessage?: string;
+}
+
+export function newRespondStats(): RespondStats {
+  return { read: 0, written: 0, alreadyWritten: 0, failed: 0, invalidStructured: 0 };
+}
+
+export interface RespondRecord {
+  id: string;
+  instruction: string;
+  input?: string;
+  response: unknown;
+  messages: ChatMessage[];
+  model: string;
+  sample: number;
+  finish_reason: string;
+  usage: { input_tokens: number; output_tokens: number };
+  lineage: { source_id: string; source_file: string; source_line: number };
+  meta: Record<string, unknown>;
+  error?: string;
+  raw_response?: string;
+}
+
+export async function respond(options: RespondOptions): Promise<RespondStats> {
+  const { engine, model, inputPath, outputPath } = options;
+  const field = options.field ?? "instruction";
+  const inputField = options.inputField ?? "input";
+  const samples = options.samples ?? 1;
+  const stats = options.stats ?? newRespondStats();
+
+  // Records already in the output (a previous session) are not written again.
+  const done = await readJsonlKeys(outputPath, (r) => (typeof r.id === "string" ? r.id : undefined));
+  const writer = JsonlWriter.open(outputPath);
+  if (writer.repairedBytes > 0) {
+    engine.runDir.events.emit({ type: "output-repaired", file: outputPath, bytesCut: writer.repairedBytes });
+  }
+  const sink = new OrderedSink<RespondRecord>((record) => {
+    writer.write(record);
+    stats.written++;
+  }, options.window ?? 1024);
+  const running = new Set<Promise<void>>();
+  let firstError: unknown;
+
+  try {
+    for await (const record of readRecords(inputPath)) {
+      if (stats.stoppedBy || firstError !== undefined) break;
+      stats.read++;
+      const job = planJob(engine, record, field, inputField, samples, model, options);
+      const todo = job.outputIds.filter((id) => !done.has(id)).length;
+      stats.alreadyWritten += samples - todo;
+      if (todo === 0) continue;
+      const seq = await sink.reserve();
+      const task = runJob(engine, model, job, samples, options)
+        .then((records) => {
+          sink.complete(
+            seq,
+            records.filter((r) => !done.has(r.id)),
+          );
+          stats.invalidStructured += records.filter((r) => r.error !== undefined).length;
+        })
+        .catch((error: unknown) => {
+          sink.complete(seq, []);
+          if (error instanceof BudgetExhaustedError) {
+            stats.stoppedBy = "budget";
+            stats.budgetMessage = error.message;
+          } else if (error instanceof RunInterruptedError) {
+            stats.stoppedBy = "interrupt";
+          } else {
+            stats.failed++;
+            engine.runDir.events.emit({
+              type: "record-failed",
+              source_id: job.sourceId,
+              file: record.file,
+              line: record.line,
+              error: error instanceof Error ? error.message : String(error),
+            });
+          }
+        });
+      running.add(task);
+      void task.finally(() => running.delete(task));
+    }
+  } catch (error) {
+    // Bad input: finish what is in flight (nothing made is lost), then report the error.
+    firstError = error;
+  }
+  await Promise.all(running);
+  writer.close();
+  if (firstError !== undefined) throw firstError;
+  return stats;
+}
+
+interface Job {
+  sourceId: string;
+  instruction: string;
+  input: string | undefined;
+  call: PreparedCall;
+  outputIds: string[];
+  record: InputRecord;
+}
+
+function planJob(
+  engine: RunEngine,
+  record: InputRecord,
+  field: string,
+  inputField: string,
+  samples: number,
+  model: LanguageModel,
+  options: RespondOptions,
+): Job {
+  const instruction = requireString(record, field);
+  const input = optionalString(record, inputField);
+  const rawId = record.value.id;
+  const sourceId =
+    typeof rawId === "string" || typeof rawId === "number" ? String(rawId) : `${basename(record.file)}:${record.line}`;
+  const g = options.generation ?? {};
+  const messages: ChatMessage[] = [];
+  if (g.system) messages.push({ role: "system", content: g.system });
+  messages.push({ role: "user", content: input ? `${instruction}\n\n${input}` : instruction });
+  const request: GenerateRequest = {
+    messages,
+    temperature: g.temperature,
+    topP: g.topP,
+    maxTokens: g.maxTokens,
+    stop: g.stop,
+    seed: g.seed,
+  };
+  const call = engine.prepare(model, request, samples);
+  const schemaName = options.structured?.name ?? "";
+  // The output id depends on the source and on the sample's cache key (model, request, sample index), so
+  // a changed setting yields new records instead of being mistaken for work already done.
+  const outputIds = call.keys.map((key) => sha256(`${sourceId}\u0000${key}\u0000${schemaName}`).slice(0, 16));
+  return { sourceId, instruction, input, call, outputIds, record };
+}
+
+async function runJob(
+  engine: RunEngine,
+  model: LanguageModel,
+  job: Job,
+  samples: number,
+  options: RespondOptions,
+): Promise<RespondRecord[]> {
+  if (options.structured) {
+    const results = await generateObjects(engine, model, { request: job.call.request, ...options.structured }, samples);
+    return results.map((r, i) => structuredRecord(job, model, i, r));
+  }
+  const results = await engine.run(job.call);
+  return results.map((s) => textRecord(job, model, s));
+}
+
+function baseRecord(job: Job, model: LanguageModel, sample: number): Omit<RespondRecord, "response" | "messages" | "finish_reason" | "usage"> {
+  return {
+    id: job.outputIds[sample] as string,
+    instruction: job.instruction,
+    ...(job.input ? { input: job.input } : {}),
+    model: model.modelName,
+    sample,
+    lineage: { source_id: job.sourceId, source_file: job.record.file, source_line: job.record.line },
+    meta: { method: "respond", model_id: model.id },
+  };
+}
+
+function textRecord(job: Job, model: LanguageModel, s: Sample): RespondRecord {
+  const base = baseRecord(job, model, s.sample);
+  return {
+    ...base,
+    response: s.text,
+    messages: [...(job.call.request.messages ?? []), { role: "assistant", content: s.text }],
+    finish_reason: s.finishReason,
+    usage: { input_tokens: s.usage.inputTokens, output_tokens: s.usage.outputTokens },
+    meta: { ...base.meta, cached: s.cached },
+  };
+}
+
+function structuredRecord(job: Job, model: LanguageModel, sample: number, r: StructuredResult<unknown>): RespondRecord {
+  const base = baseRecord(job, model, sample);
+  const common = {
+    ...base,
+    messages: [...(job.call.request.messages ?? []), { role: "assistant" as const, content: r.text }],
+    finish_reason: "stop",
+    usage: { input_tokens: r.usage.inputTokens, output_tokens: r.usage.outputTokens },
+  };
+  if (r.ok) {
+    return { ...common, response: r.value, meta: { ...base.meta, structured: { mode: r.mode, repaired: r.repaired } } };
+  }
+  return {
+    ...common,
+    response: null,
+    raw_response: r.text,
+    error: `structured output: ${r.error}`,
+    meta: { ...base.meta, structured: { mode: r.mode, ok: false } },
+  };
+}
