@@ -19,7 +19,9 @@ const server = createServer((req, res) => {
       object: "chat.completion",
       created: 0,
       model: "bench",
-      choices: [{ index: 0, message: { role: "assistant", content: `reply ${served}` }, finish_reason: "stop" }],
+      choices: [
+        { index: 0, message: { role: "assistant", content: `reply ${served}` }, finish_reason: "stop" },
+      ],
       usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 },
     });
     const send = () => {

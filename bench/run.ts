@@ -25,21 +25,39 @@ interface Server {
 }
 
 async function startServer(latencyMs: number): Promise<Server> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "fixed-server.ts"), "--latency-ms", String(latencyMs)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", join(import.meta.dirname, "fixed-server.ts"), "--latency-ms", String(latencyMs)],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const lines = createInterface({ input: child.stdout });
   const first = await new Promise<string>((resolve) => lines.once("line", resolve));
   const { baseUrl } = JSON.parse(first) as { baseUrl: string };
   return { baseUrl, stop: () => child.kill("SIGTERM") };
 }
 
+interface Rate {
+  rps: number;
+  /** Client CPU (all threads of this process) per request, microseconds. */
+  cpuUs: number;
+}
+
+async function measured(total: number, work: () => Promise<void>): Promise<Rate> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await work();
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { rps: total / seconds, cpuUs: (used.user + used.system) / total };
+}
+
 /** The baseline: a bare keep-alive client sending the same kind of request, parsing each reply. */
-async function bareClient(baseUrl: string, total: number, concurrency: number): Promise<number> {
+async function bareClient(baseUrl: string, total: number, concurrency: number): Promise<Rate> {
   const url = new URL(baseUrl);
   const pool = new Pool(url.origin, { connections: concurrency, pipelining: 1 });
   let next = 0;
-  const started = performance.now();
   const worker = async () => {
     while (next < total) {
       const i = next++;
@@ -59,43 +77,52 @@ async function bareClient(baseUrl: string, total: number, concurrency: number): 
       if (!parsed.choices) throw new Error("bad reply");
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = (performance.now() - started) / 1000;
+  const rate = await measured(total, async () => {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  });
   await pool.close();
-  return total / seconds;
+  return rate;
 }
 
 /** `respond` end to end with a fresh run directory and output file. */
-async function respondRate(baseUrl: string, total: number, concurrency: number, work: string): Promise<number> {
+async function respondRate(
+  baseUrl: string,
+  total: number,
+  concurrency: number,
+  work: string,
+): Promise<Rate> {
   const dir = mkdtempSync(join(work, "respond-"));
   const input = join(dir, "in.jsonl");
   const lines: string[] = [];
-  for (let i = 0; i < total; i++) lines.push(JSON.stringify({ instruction: `Instruction number ${i}: say something.` }));
+  for (let i = 0; i < total; i++)
+    lines.push(JSON.stringify({ instruction: `Instruction number ${i}: say something.` }));
   writeFileSync(input, `${lines.join("\n")}\n`);
   const runDir = RunDirectory.open(join(dir, "run"), { bench: true });
   const engine = new RunEngine(runDir);
   const model = createOpenAICompatibleModel({ baseUrl, model: "bench", connections: concurrency });
   engine.addModel(model, { concurrency });
-  const started = performance.now();
-  const stats = await respond({
-    engine,
-    model,
-    inputPath: input,
-    outputPath: join(dir, "out.jsonl"),
-    generation: { temperature: 0.7, maxTokens: 64 },
-    window: Math.max(1024, concurrency * 4),
+  let written = 0;
+  const rate = await measured(total, async () => {
+    const stats = await respond({
+      engine,
+      model,
+      inputPath: input,
+      outputPath: join(dir, "out.jsonl"),
+      generation: { temperature: 0.7, maxTokens: 64 },
+      window: Math.max(1024, concurrency * 4),
+    });
+    written = stats.written;
   });
-  const seconds = (performance.now() - started) / 1000;
-  if (stats.written !== total) throw new Error(`respond wrote ${stats.written} of ${total}`);
+  if (written !== total) throw new Error(`respond wrote ${written} of ${total}`);
   await model.close();
   runDir.close();
   rmSync(dir, { recursive: true, force: true });
-  return total / seconds;
+  return rate;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
+function median(xs: Rate[]): Rate {
+  const s = [...xs].sort((a, b) => a.rps - b.rps);
+  return s[Math.floor(s.length / 2)] as Rate;
 }
 
 async function engineOverhead(work: string, total: number, concurrency: number, rounds: number) {
@@ -103,13 +130,15 @@ async function engineOverhead(work: string, total: number, concurrency: number, 
   try {
     await bareClient(server.baseUrl, 2000, concurrency); // warm-up: JIT, sockets
     await respondRate(server.baseUrl, 2000, concurrency, work);
-    const bare: number[] = [];
-    const eng: number[] = [];
+    const bare: Rate[] = [];
+    const eng: Rate[] = [];
     for (let r = 0; r < rounds; r++) {
       bare.push(await bareClient(server.baseUrl, total, concurrency));
       eng.push(await respondRate(server.baseUrl, total, concurrency, work));
     }
-    return { total, concurrency, rounds, bareRps: median(bare), respondRps: median(eng), ratio: median(eng) / median(bare) };
+    const b = median(bare);
+    const r = median(eng);
+    return { total, concurrency, rounds, bare: b, respond: r, ratio: r.rps / b.rps };
   } finally {
     server.stop();
   }
@@ -119,9 +148,9 @@ async function fixedLatency(work: string, latencyMs: number, concurrency: number
   const server = await startServer(latencyMs);
   try {
     await respondRate(server.baseUrl, concurrency * 2, concurrency, work); // warm-up
-    const rps = await respondRate(server.baseUrl, total, concurrency, work);
+    const { rps, cpuUs } = await respondRate(server.baseUrl, total, concurrency, work);
     const bound = concurrency / (latencyMs / 1000);
-    return { latencyMs, concurrency, total, rps, bound, share: rps / bound };
+    return { latencyMs, concurrency, total, rps, cpuUs, bound, share: rps / bound };
   } finally {
     server.stop();
   }
@@ -133,17 +162,23 @@ async function main(): Promise<void> {
   mkdirSync(work, { recursive: true });
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`;
   console.log(`machine: ${machine}`);
-  const overhead = await engineOverhead(work, quick ? 3000 : 20_000, 32, quick ? 1 : 3);
-  console.log(
-    `engine overhead: respond ${overhead.respondRps.toFixed(0)} req/s vs bare client ${overhead.bareRps.toFixed(0)} req/s ` +
-      `(${overhead.total} requests, concurrency ${overhead.concurrency}, median of ${overhead.rounds}) -> ratio ${overhead.ratio.toFixed(3)}`,
-  );
+  const levels = (process.env.BENCH_CONCURRENCY ?? "8,32").split(",").filter(Boolean).map(Number);
+  const overheads = [];
+  for (const concurrency of levels) {
+    const overhead = await engineOverhead(work, quick ? 3000 : 20_000, concurrency, quick ? 1 : 3);
+    overheads.push(overhead);
+    console.log(
+      `engine overhead: respond ${overhead.respond.rps.toFixed(0)} req/s (${overhead.respond.cpuUs.toFixed(0)} us CPU/req) ` +
+        `vs bare client ${overhead.bare.rps.toFixed(0)} req/s (${overhead.bare.cpuUs.toFixed(0)} us CPU/req), ` +
+        `${overhead.total} requests, concurrency ${overhead.concurrency}, median of ${overhead.rounds} -> ratio ${overhead.ratio.toFixed(3)}`,
+    );
+  }
   const latency = await fixedLatency(work, 100, 64, quick ? 640 : 64 * 50);
   console.log(
     `fixed latency: respond ${latency.rps.toFixed(1)} req/s at concurrency ${latency.concurrency} against ${latency.latencyMs} ms ` +
-      `(${latency.total} requests); bound ${latency.bound} req/s -> share ${latency.share.toFixed(3)}`,
+      `(${latency.total} requests, ${latency.cpuUs.toFixed(0)} us CPU/req); bound ${latency.bound} req/s -> share ${latency.share.toFixed(3)}`,
   );
-  const results = { date: new Date().toISOString(), machine, overhead, latency };
+  const results = { date: new Date().toISOString(), machine, overheads, latency };
   mkdirSync(join(import.meta.dirname, "results"), { recursive: true });
   writeFileSync(join(import.meta.dirname, "results", "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
 }

@@ -11,7 +11,9 @@ import { demoCommand } from "./commands/demo.js";
 import { respondCommand } from "./commands/respond.js";
 import { EXIT } from "./session.js";
 
-const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 
 export function buildProgram(): Command {
   const program = new Command("selfalign")

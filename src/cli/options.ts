@@ -3,7 +3,12 @@
  * the zod schemas in config/, so the CLI, the run directory's config.json and pipeline files agree.
  */
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { type ModelConfig, modelConfigSchema, type RunConfig, runConfigSchema } from "../config/model-config.js";
+import {
+  type ModelConfig,
+  modelConfigSchema,
+  type RunConfig,
+  runConfigSchema,
+} from "../config/model-config.js";
 
 export function int(value: string): number {
   const n = Number(value);
@@ -23,12 +28,25 @@ function collect(value: string, previous: string[] | undefined): string[] {
 
 export function addModelOptions(cmd: Command): Command {
   return cmd
-    .option("--base-url <url>", "OpenAI-compatible base URL (env OPENAI_BASE_URL); without it the local model runs")
-    .option("--model <name>", "model name on the server, or a GGUF path / hf: URI for the local model (env SELFALIGN_MODEL)")
+    .option(
+      "--base-url <url>",
+      "OpenAI-compatible base URL (env OPENAI_BASE_URL); without it the local model runs",
+    )
+    .option(
+      "--model <name>",
+      "model name on the server, or a GGUF path / hf: URI for the local model (env SELFALIGN_MODEL)",
+    )
     .option("--api-key-env <var>", "environment variable holding the API key", "OPENAI_API_KEY")
-    .addOption(new Option("--endpoint <kind>", "OpenAI endpoint to call").choices(["chat", "completions"]).default("chat"))
     .addOption(
-      new Option("--structured-output <mode>", "JSON-schema output: server-enforced, prompt-only, or try native first")
+      new Option("--endpoint <kind>", "OpenAI endpoint to call")
+        .choices(["chat", "completions"])
+        .default("chat"),
+    )
+    .addOption(
+      new Option(
+        "--structured-output <mode>",
+        "JSON-schema output: server-enforced, prompt-only, or try native first",
+      )
         .choices(["auto", "native", "prompt"])
         .default("auto"),
     )
@@ -36,8 +54,18 @@ export function addModelOptions(cmd: Command): Command {
     .option("--concurrency <n>", "calls in flight at once", int, 8)
     .option("--rpm <n>", "requests per minute limit", num)
     .option("--tpm <n>", "tokens per minute limit (input + output)", num)
-    .option("--retries <n>", "retries of a failed call (429, 5xx, timeouts, resets, malformed bodies)", int, 6)
-    .option("--retry-base-ms <ms>", "first retry delay, doubled per attempt (capped at 60 s), never below Retry-After", int, 500)
+    .option(
+      "--retries <n>",
+      "retries of a failed call (429, 5xx, timeouts, resets, malformed bodies)",
+      int,
+      6,
+    )
+    .option(
+      "--retry-base-ms <ms>",
+      "first retry delay, doubled per attempt (capped at 60 s), never below Retry-After",
+      int,
+      500,
+    )
     .option("--price-input <usd>", "price per 1M input tokens, for cost accounting and --max-cost", num)
     .option("--price-output <usd>", "price per 1M output tokens", num)
     .option("--context-size <n>", "local model: context size in tokens", int)

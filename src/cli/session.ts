@@ -37,26 +37,54 @@ export async function runSession(
   config: Record<string, unknown>,
   body: (ctx: SessionContext) => Promise<SessionOutcome>,
 ): Promise<number> {
-  const runDir = RunDirectory.open(runDirPath, {
-    command,
-    ...config,
-    run,
-    models: models.map(({ config: c }) => describeModel(c)),
-    versions: versions(),
-  });
-  const engine = new RunEngine(runDir, {
-    seed: run.seed,
-    budget: { maxCalls: run.maxCalls, maxTokens: run.maxTokens, maxCost: run.maxCost },
-  });
-  const prices: PriceTable = run.prices ? readPriceTable(run.prices) : {};
-  for (const { model, config: c } of models) {
-    engine.addModel(model, {
-      concurrency: c.concurrency,
-      rpm: c.rpm,
-      tpm: c.tpm,
-      price: priceFor(model, c, prices),
-      backoff: { retries: c.retries, baseMs: c.retryBaseMs, maxMs: 60_000 },
+  let runDir: RunDirectory | undefined;
+  try {
+    // Read before the run directory is touched: a bad price file should not leave a session behind.
+    const prices: PriceTable = run.prices ? readPriceTable(run.prices) : {};
+    runDir = RunDirectory.open(runDirPath, {
+      command,
+      ...config,
+      run,
+      models: models.map(({ config: c }) => describeModel(c)),
+      versions: versions(),
     });
+    return await runInDirectory(command, runDir, run, prices, models, body);
+  } finally {
+    // Also on a setup error (e.g. --max-cost without a price): release the lock and the models, so the
+    // directory is not left locked and a local model does not keep the process alive.
+    await closeModels(models);
+    runDir?.close();
+  }
+}
+
+async function runInDirectory(
+  command: string,
+  runDir: RunDirectory,
+  run: RunConfig,
+  prices: PriceTable,
+  models: Array<{ model: LanguageModel; config: ResolvedModelConfig }>,
+  body: (ctx: SessionContext) => Promise<SessionOutcome>,
+): Promise<number> {
+  let engine: RunEngine;
+  try {
+    engine = new RunEngine(runDir, {
+      seed: run.seed,
+      budget: { maxCalls: run.maxCalls, maxTokens: run.maxTokens, maxCost: run.maxCost },
+    });
+    for (const { model, config: c } of models) {
+      engine.addModel(model, {
+        concurrency: c.concurrency,
+        rpm: c.rpm,
+        tpm: c.tpm,
+        price: priceFor(model, c, prices),
+        backoff: { retries: c.retries, baseMs: c.retryBaseMs, maxMs: 60_000 },
+      });
+    }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    runDir.events.emit({ type: "session-error", message });
+    runDir.finish("error", { command, status: "error", error: message });
+    throw error;
   }
   runDir.events.emit({ type: "session-start", command, session: runDir.sessionId });
 
@@ -69,7 +97,9 @@ export async function runSession(
       process.exit(EXIT.interrupted);
     }
     runDir.events.emit({ type: "interrupt", signal });
-    process.stderr.write(`\n${signal}: finishing calls in flight, then stopping (press Ctrl-C again to quit now)\n`);
+    process.stderr.write(
+      `\n${signal}: finishing calls in flight, then stopping (press Ctrl-C again to quit now)\n`,
+    );
     engine.stop();
   };
   process.on("SIGINT", onSignal);
@@ -79,34 +109,38 @@ export async function runSession(
   const ctx: SessionContext = {
     engine,
     progress(label, snapshot) {
-      const reporter = startProgress(label, run.progress, () => ({ ...snapshot(), ...engineFigures(engine) }));
+      const reporter = startProgress(label, run.progress, () => ({
+        ...snapshot(),
+        ...engineFigures(engine),
+      }));
       stops.push(() => reporter.stop());
     },
   };
 
+  let outcome: SessionOutcome;
   try {
-    let outcome: SessionOutcome;
-    try {
-      outcome = await body(ctx);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      runDir.events.emit({ type: "session-error", message });
-      runDir.finish("error", { command, error: message, ...spend(engine) });
-      throw error;
-    } finally {
-      for (const stop of stops) stop();
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-    }
-    const summary = { command, status: outcome.status, ...outcome.result, ...spend(engine), runDir: runDir.path };
-    runDir.events.emit({ type: "session-end", ...summary });
-    runDir.finish(outcome.status, summary);
-    process.stderr.write(formatSummary(command, outcome, engine, runDir.path));
-    return exitCodeOf(outcome.status);
+    outcome = await body(ctx);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    runDir.events.emit({ type: "session-error", message });
+    runDir.finish("error", { command, status: "error", error: message, ...spend(engine) });
+    throw error;
   } finally {
-    await closeModels(models);
-    runDir.close();
+    for (const stop of stops) stop();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
   }
+  const summary = {
+    command,
+    status: outcome.status,
+    ...outcome.result,
+    ...spend(engine),
+    runDir: runDir.path,
+  };
+  runDir.events.emit({ type: "session-end", ...summary });
+  runDir.finish(outcome.status, summary);
+  process.stderr.write(formatSummary(command, outcome, engine, runDir.path));
+  return exitCodeOf(outcome.status);
 }
 
 function exitCodeOf(status: SessionStatus): number {
@@ -176,6 +210,8 @@ function formatSummary(command: string, outcome: SessionOutcome, engine: RunEngi
 }
 
 function versions(): Record<string, string> {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
   return { selfalign: pkg.version, node: process.version };
 }

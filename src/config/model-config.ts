@@ -6,7 +6,11 @@ import { z } from "zod";
 
 export const modelConfigSchema = z.object({
   baseUrl: z.string().url().optional().describe("OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1"),
-  model: z.string().min(1).optional().describe("model name on the server, or a GGUF path / hf: URI for the local model"),
+  model: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("model name on the server, or a GGUF path / hf: URI for the local model"),
   apiKeyEnv: z.string().min(1).default("OPENAI_API_KEY").describe("environment variable holding the API key"),
   endpoint: z.enum(["chat", "completions"]).default("chat"),
   structuredOutput: z.enum(["auto", "native", "prompt"]).default("auto"),
@@ -15,7 +19,12 @@ export const modelConfigSchema = z.object({
   rpm: z.number().positive().optional(),
   tpm: z.number().positive().optional(),
   retries: z.number().int().nonnegative().default(6),
-  retryBaseMs: z.number().int().positive().default(500).describe("first retry delay; doubles per attempt, up to 60 s"),
+  retryBaseMs: z
+    .number()
+    .int()
+    .positive()
+    .default(500)
+    .describe("first retry delay; doubles per attempt, up to 60 s"),
   priceInput: z.number().nonnegative().optional().describe("price per 1M input tokens"),
   priceOutput: z.number().nonnegative().optional().describe("price per 1M output tokens"),
   contextSize: z.number().int().positive().optional().describe("local model: context size in tokens"),

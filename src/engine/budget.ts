@@ -14,8 +14,14 @@ export interface BudgetLimits {
 }
 
 export class BudgetExhaustedError extends Error {
-  constructor(readonly limit: keyof BudgetLimits, readonly spent: number, readonly max: number) {
-    super(`budget reached: ${limit} ${round(spent)} of ${max}; raise it and re-run the same command to continue`);
+  constructor(
+    readonly limit: keyof BudgetLimits,
+    readonly spent: number,
+    readonly max: number,
+  ) {
+    super(
+      `budget reached: ${limit} ${round(spent)} of ${max}; raise it and re-run the same command to continue`,
+    );
     this.name = "BudgetExhaustedError";
   }
 }
@@ -38,7 +44,8 @@ export class Budget {
     if (maxCalls !== undefined && this.spent.calls + this.inFlight >= maxCalls)
       throw new BudgetExhaustedError("maxCalls", this.spent.calls, maxCalls);
     const tokens = this.spent.inputTokens + this.spent.outputTokens;
-    if (maxTokens !== undefined && tokens >= maxTokens) throw new BudgetExhaustedError("maxTokens", tokens, maxTokens);
+    if (maxTokens !== undefined && tokens >= maxTokens)
+      throw new BudgetExhaustedError("maxTokens", tokens, maxTokens);
     if (maxCost !== undefined && this.spent.cost >= maxCost)
       throw new BudgetExhaustedError("maxCost", this.spent.cost, maxCost);
     this.inFlight++;

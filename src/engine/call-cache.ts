@@ -50,7 +50,6 @@ export class CallCache {
   private readonly insertMany: (rows: Iterable<CachedCall>) => void;
   private filter: KeyFilter;
 
-
   constructor(
     private readonly db: Database.Database,
     private readonly journalPath: string,
@@ -112,7 +111,10 @@ export class CallCache {
   private buildFilter(): KeyFilter {
     const count = this.db.prepare("SELECT COUNT(*) FROM calls").pluck().get() as number;
     const filter = new KeyFilter(count + this.pending.size);
-    for (const key of this.db.prepare("SELECT key FROM calls").pluck().iterate() as IterableIterator<string>) {
+    for (const key of this.db
+      .prepare("SELECT key FROM calls")
+      .pluck()
+      .iterate() as IterableIterator<string>) {
       filter.add(key);
     }
     for (const key of this.pending.keys()) filter.add(key);

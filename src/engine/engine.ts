@@ -3,14 +3,20 @@
  * can, otherwise sends the call through the model's lane (limits, retries), pays it against the budget
  * and stores it before returning, so a finished call is never asked twice.
  */
-import type { Completion, GenerateRequest, LanguageModel, LogprobsResult, Usage } from "../llm/language-model.js";
+import type {
+  Completion,
+  GenerateRequest,
+  LanguageModel,
+  LogprobsResult,
+  Usage,
+} from "../llm/language-model.js";
 import { costOf } from "../llm/pricing.js";
 import { canonicalJson } from "../util/canonical.js";
 import { Budget, type BudgetLimits } from "./budget.js";
 import type { CachedCall } from "./call-cache.js";
 import { type LaneSettings, ModelLane } from "./model-lane.js";
-import { Rng } from "./rng.js";
 import { callKey, canonicalRequest } from "./request-key.js";
+import { Rng } from "./rng.js";
 import type { RunDirectory } from "./run-dir.js";
 
 /** A request with its cache keys computed: lets a method derive record ids from the keys for free. */
@@ -134,17 +140,17 @@ export class RunEngine {
     const { model, request, canonical, keys } = call;
     const samples = keys.length;
     const out: Sample[] = new Array(samples);
-    let missing: number[] | undefined;
+    const missing: number[] = [];
     for (let i = 0; i < samples; i++) {
       const hit = this.runDir.cache.get(keys[i] as string);
-      if (hit === undefined) (missing ??= []).push(i);
+      if (hit === undefined) missing.push(i);
       else {
         const stored = JSON.parse(hit) as StoredSample;
         out[i] = { ...stored, sample: i, cached: true };
         this.session.cachedSamples++;
       }
     }
-    if (!missing) return out;
+    if (missing.length === 0) return out;
     const chunk = Math.max(1, model.maxSamplesPerCall);
     const pending: Promise<void>[] = [];
     for (let start = 0; start < missing.length; start += chunk) {
@@ -187,7 +193,18 @@ export class RunEngine {
       const usage = { inputTokens: tokens, outputTokens: 0 };
       paid = { ...usage, cost: costOf(usage, lane.settings.price) };
       this.store([
-        this.row(model, "logprobs", canonical, key, 0, JSON.stringify(result), usage, paid.cost, started, attempts),
+        this.row(
+          model,
+          "logprobs",
+          canonical,
+          key,
+          0,
+          JSON.stringify(result),
+          usage,
+          paid.cost,
+          started,
+          attempts,
+        ),
       ]);
       this.count(paid, 1);
       return result;
@@ -233,6 +250,9 @@ export class RunEngine {
         estimate,
         (r) => r.usage.inputTokens + r.usage.outputTokens,
       );
+      // Let every reply that arrived in this event-loop turn hand its slot to the next request before
+      // any of them does its bookkeeping: replies come in bursts, and dispatch-first keeps the server busy.
+      await this.endOfTurn();
       if (result.completions.length < n) {
         throw new Error(`model ${model.id} returned ${result.completions.length} samples, expected ${n}`);
       }
@@ -252,7 +272,18 @@ export class RunEngine {
           const i = indices[j] as number;
           const share = j === 0 ? cost : 0;
           return {
-            ...this.row(model, "generate", canonical, keys[i] as string, i, JSON.stringify(s), s.usage, share, started, attempts),
+            ...this.row(
+              model,
+              "generate",
+              canonical,
+              keys[i] as string,
+              i,
+              JSON.stringify(s),
+              s.usage,
+              share,
+              started,
+              attempts,
+            ),
             callId,
           };
         }),
@@ -262,6 +293,19 @@ export class RunEngine {
     } finally {
       this.budget.settle(paid);
     }
+  }
+
+  private turn: Promise<void> | undefined;
+
+  /** One promise per event-loop turn, resolved in the check phase after the turn's I/O callbacks. */
+  private endOfTurn(): Promise<void> {
+    this.turn ??= new Promise((resolve) =>
+      setImmediate(() => {
+        this.turn = undefined;
+        resolve();
+      }),
+    );
+    return this.turn;
   }
 
   /** Checks the stop flag and the budget before a call is started. */

@@ -14,6 +14,11 @@ export class OrderedSink<T> {
     readonly window: number,
   ) {}
 
+  /** A sequence number if the window has room now, without allocating a promise. */
+  tryReserve(): number | undefined {
+    return this.issued - this.next < this.window ? this.issued++ : undefined;
+  }
+
   /** Resolves when a new task may be issued; returns its sequence number. */
   async reserve(): Promise<number> {
     while (this.issued - this.next >= this.window) {
@@ -31,6 +36,6 @@ export class OrderedSink<T> {
       for (const item of batch) this.write(item);
       this.next++;
     }
-    for (const wake of this.spaceWaiters.splice(0)) wake();
+    if (this.spaceWaiters.length > 0) for (const wake of this.spaceWaiters.splice(0)) wake();
   }
 }

@@ -34,7 +34,11 @@ export function startProgress(
   return barProgress(label, snapshot, stream);
 }
 
-function jsonProgress(label: string, snapshot: () => ProgressSnapshot, stream: NodeJS.WriteStream): ProgressReporter {
+function jsonProgress(
+  label: string,
+  snapshot: () => ProgressSnapshot,
+  stream: NodeJS.WriteStream,
+): ProgressReporter {
   const started = performance.now();
   const emit = () => {
     const s = snapshot();
@@ -52,7 +56,11 @@ function jsonProgress(label: string, snapshot: () => ProgressSnapshot, stream: N
   };
 }
 
-function barProgress(label: string, snapshot: () => ProgressSnapshot, stream: NodeJS.WriteStream): ProgressReporter {
+function barProgress(
+  label: string,
+  snapshot: () => ProgressSnapshot,
+  stream: NodeJS.WriteStream,
+): ProgressReporter {
   const bar = new cliProgress.SingleBar(
     {
       stream,

@@ -13,7 +13,9 @@ export function canonicalRequest(request: GenerateRequest): string {
   if (request.jsonSchema !== undefined) parts.push(`"jsonSchema":${canonicalJson(request.jsonSchema)}`);
   if (request.maxTokens !== undefined) parts.push(`"maxTokens":${JSON.stringify(request.maxTokens)}`);
   if (request.messages !== undefined) {
-    const messages = request.messages.map((m) => `{"content":${JSON.stringify(m.content)},"role":${JSON.stringify(m.role)}}`);
+    const messages = request.messages.map(
+      (m) => `{"content":${JSON.stringify(m.content)},"role":${JSON.stringify(m.role)}}`,
+    );
     parts.push(`"messages":[${messages.join(",")}]`);
   }
   if (request.prompt !== undefined) parts.push(`"prompt":${JSON.stringify(request.prompt)}`);

@@ -41,18 +41,30 @@ export async function generateObjects<T>(
     firsts.map(async (first): Promise<StructuredResult<T>> => {
       const check = parseAndValidate(first.text, schema);
       const mode = first.structuredMode;
-      if (check.ok) return { ok: true, value: check.value, text: first.text, usage: first.usage, repaired: false, mode };
+      if (check.ok)
+        return { ok: true, value: check.value, text: first.text, usage: first.usage, repaired: false, mode };
       // The repair request contains the bad reply, so it is a distinct (and separately cached) call.
       const [second] = await engine.generate(model, {
         ...request,
         prompt: undefined,
-        messages: [...toMessages(request), { role: "assistant", content: first.text }, repairMessage(check.error)],
+        messages: [
+          ...toMessages(request),
+          { role: "assistant", content: first.text },
+          repairMessage(check.error),
+        ],
         jsonSchema,
       });
       const usage = addUsage(first.usage, second!.usage);
       const recheck = parseAndValidate(second!.text, schema);
-      if (recheck.ok) return { ok: true, value: recheck.value, text: second!.text, usage, repaired: true, mode };
-      return { ok: false, error: `no valid JSON after one repair: ${recheck.error}`, text: second!.text, usage, mode };
+      if (recheck.ok)
+        return { ok: true, value: recheck.value, text: second!.text, usage, repaired: true, mode };
+      return {
+        ok: false,
+        error: `no valid JSON after one repair: ${recheck.error}`,
+        text: second!.text,
+        usage,
+        mode,
+      };
     }),
   );
 }

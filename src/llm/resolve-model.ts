@@ -13,7 +13,10 @@ export interface ResolvedModelConfig extends ModelConfig {
 }
 
 /** Fills base URL and model from OPENAI_BASE_URL / SELFALIGN_MODEL where the options leave them out. */
-export function withEnvironment(config: ModelConfig, env: NodeJS.ProcessEnv = process.env): ResolvedModelConfig {
+export function withEnvironment(
+  config: ModelConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedModelConfig {
   const baseUrl = config.baseUrl ?? (env.OPENAI_BASE_URL || undefined);
   const model = config.model ?? (env.SELFALIGN_MODEL || undefined);
   return { ...config, baseUrl, model, provider: baseUrl ? "openai-compatible" : "local" };
@@ -26,7 +29,9 @@ export async function createModel(
   if (config.provider === "openai-compatible") {
     if (!config.baseUrl) throw new Error("internal: openai-compatible model without a base URL");
     if (!config.model) {
-      throw new Error("--model is required with --base-url (or set SELFALIGN_MODEL): the model name the server serves");
+      throw new Error(
+        "--model is required with --base-url (or set SELFALIGN_MODEL): the model name the server serves",
+      );
     }
     const apiKey = env[config.apiKeyEnv] || undefined;
     registerSecret(apiKey);

@@ -3,8 +3,20 @@ import { resolve } from "node:path";
 import { Command } from "commander";
 import { z } from "zod";
 import { createModel, withEnvironment } from "../../llm/resolve-model.js";
-import { type GenerationSettings, type RespondStats, newRespondStats, respond } from "../../methods/responses/respond.js";
-import { addGenerationOptions, addModelOptions, addRunOptions, int, parseModelConfig, parseRunConfig } from "../options.js";
+import {
+  type GenerationSettings,
+  newRespondStats,
+  type RespondStats,
+  respond,
+} from "../../methods/responses/respond.js";
+import {
+  addGenerationOptions,
+  addModelOptions,
+  addRunOptions,
+  int,
+  parseModelConfig,
+  parseRunConfig,
+} from "../options.js";
 import { runSession, type SessionOutcome } from "../session.js";
 
 export function respondCommand(): Command {
@@ -15,7 +27,10 @@ export function respondCommand(): Command {
     .option("--field <name>", "field holding the instruction (dotted paths allowed)", "instruction")
     .option("--input-field <name>", "field holding an optional input appended to the instruction", "input")
     .option("--samples <n>", "samples per instruction", int, 1)
-    .option("--json-schema <file>", "ask for JSON matching this JSON Schema; the parsed value becomes the response");
+    .option(
+      "--json-schema <file>",
+      "ask for JSON matching this JSON Schema; the parsed value becomes the response",
+    );
   addGenerationOptions(cmd);
   addModelOptions(cmd);
   addRunOptions(cmd);
@@ -58,7 +73,7 @@ export async function runRespond(opts: Record<string, unknown>): Promise<number>
     async ({ engine, progress }) => {
       const total = await countLines(inputPath);
       const stats = newRespondStats();
-      progress("respond", () => ({ done: stats.read, total, failed: stats.failed }));
+      progress("respond", () => ({ done: stats.finished, total, failed: stats.failed }));
       await respond({
         engine,
         model,
@@ -78,7 +93,14 @@ export async function runRespond(opts: Record<string, unknown>): Promise<number>
 }
 
 function outcome(stats: RespondStats, outputPath: string): SessionOutcome {
-  const status = stats.stoppedBy === "budget" ? "budget" : stats.stoppedBy === "interrupt" ? "interrupted" : stats.failed > 0 ? "partial" : "complete";
+  const status =
+    stats.stoppedBy === "budget"
+      ? "budget"
+      : stats.stoppedBy === "interrupt"
+        ? "interrupted"
+        : stats.failed > 0
+          ? "partial"
+          : "complete";
   let headline = `${stats.read} instructions read, ${stats.written} records written to ${outputPath}`;
   if (stats.alreadyWritten) headline += `, ${stats.alreadyWritten} already there`;
   if (stats.failed) headline += `, ${stats.failed} failed (see events.jsonl; re-run to retry)`;

@@ -8,10 +8,11 @@ import type { z } from "zod";
 import { JsonlWriter, optionalString, readJsonlKeys, readRecords, requireString } from "../../data/index.js";
 import type { InputRecord } from "../../data/input-record.js";
 import { BudgetExhaustedError } from "../../engine/budget.js";
-import { type PreparedCall, RunInterruptedError, type RunEngine, type Sample } from "../../engine/engine.js";
+import { type PreparedCall, type RunEngine, RunInterruptedError, type Sample } from "../../engine/engine.js";
 import { OrderedSink } from "../../engine/ordered-sink.js";
 import { generateObjects, type StructuredResult } from "../../engine/structured.js";
-import type { ChatMessage, GenerateRequest, LanguageModel } from "../../llm/language-model.js";
+import { TaskGroup } from "../../engine/task-group.js";
+import type { ChatMessage, GenerateRequest, LanguageModel, Usage } from "../../llm/language-model.js";
 import { sha256 } from "../../util/canonical.js";
 
 export interface GenerationSettings {
@@ -54,13 +55,15 @@ export interface RespondStats {
   failed: number;
   /** Records written with a structured-output failure recorded on them. */
   invalidStructured: number;
+  /** Input records finished in this session (written, failed or skipped as done). */
+  finished: number;
   /** Why the loop ended early, if it did. */
   stoppedBy?: "budget" | "interrupt";
   budgetMessage?: string;
 }
 
 export function newRespondStats(): RespondStats {
-  return { read: 0, written: 0, alreadyWritten: 0, failed: 0, invalidStructured: 0 };
+  return { read: 0, written: 0, alreadyWritten: 0, failed: 0, invalidStructured: 0, finished: 0 };
 }
 
 export interface RespondRecord {
@@ -96,52 +99,58 @@ export async function respond(options: RespondOptions): Promise<RespondStats> {
     writer.write(record);
     stats.written++;
   }, options.window ?? 1024);
-  const running = new Set<Promise<void>>();
+  const tasks = new TaskGroup();
   let firstError: unknown;
+  const onError = (job: Job, seq: number) => (error: unknown) => {
+    sink.complete(seq, []);
+    stats.finished++;
+    if (error instanceof BudgetExhaustedError) {
+      stats.stoppedBy = "budget";
+      stats.budgetMessage = error.message;
+    } else if (error instanceof RunInterruptedError) {
+      stats.stoppedBy = "interrupt";
+    } else {
+      stats.failed++;
+      engine.runDir.events.emit({
+        type: "record-failed",
+        source_id: job.sourceId,
+        file: job.record.file,
+        line: job.record.line,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  };
 
   try {
     for await (const record of readRecords(inputPath)) {
       if (stats.stoppedBy || firstError !== undefined) break;
       stats.read++;
       const job = planJob(engine, record, field, inputField, samples, model, options);
-      const todo = job.outputIds.filter((id) => !done.has(id)).length;
+      let todo = 0;
+      for (const id of job.outputIds) if (!done.has(id)) todo++;
       stats.alreadyWritten += samples - todo;
-      if (todo === 0) continue;
-      const seq = await sink.reserve();
-      const task = runJob(engine, model, job, samples, options)
-        .then((records) => {
-          sink.complete(
-            seq,
-            records.filter((r) => !done.has(r.id)),
-          );
-          stats.invalidStructured += records.filter((r) => r.error !== undefined).length;
-        })
-        .catch((error: unknown) => {
-          sink.complete(seq, []);
-          if (error instanceof BudgetExhaustedError) {
-            stats.stoppedBy = "budget";
-            stats.budgetMessage = error.message;
-          } else if (error instanceof RunInterruptedError) {
-            stats.stoppedBy = "interrupt";
-          } else {
-            stats.failed++;
-            engine.runDir.events.emit({
-              type: "record-failed",
-              source_id: job.sourceId,
-              file: record.file,
-              line: record.line,
-              error: error instanceof Error ? error.message : String(error),
-            });
-          }
-        });
-      running.add(task);
-      void task.finally(() => running.delete(task));
+      if (todo === 0) {
+        stats.finished++;
+        continue;
+      }
+      const seq = sink.tryReserve() ?? (await sink.reserve());
+      tasks.run(
+        async () => {
+          const records = await runJob(engine, model, job, samples, options);
+          let fresh = records;
+          if (todo < samples) fresh = records.filter((r) => !done.has(r.id));
+          for (const r of fresh) if (r.error !== undefined) stats.invalidStructured++;
+          sink.complete(seq, fresh);
+          stats.finished++;
+        },
+        onError(job, seq),
+      );
     }
   } catch (error) {
     // Bad input: finish what is in flight (nothing made is lost), then report the error.
     firstError = error;
   }
-  await Promise.all(running);
+  await tasks.idle();
   writer.close();
   if (firstError !== undefined) throw firstError;
   return stats;
@@ -169,7 +178,9 @@ function planJob(
   const input = optionalString(record, inputField);
   const rawId = record.value.id;
   const sourceId =
-    typeof rawId === "string" || typeof rawId === "number" ? String(rawId) : `${basename(record.file)}:${record.line}`;
+    typeof rawId === "string" || typeof rawId === "number"
+      ? String(rawId)
+      : `${basename(record.file)}:${record.line}`;
   const g = options.generation ?? {};
   const messages: ChatMessage[] = [];
   if (g.system) messages.push({ role: "system", content: g.system });
@@ -198,53 +209,61 @@ async function runJob(
   options: RespondOptions,
 ): Promise<RespondRecord[]> {
   if (options.structured) {
-    const results = await generateObjects(engine, model, { request: job.call.request, ...options.structured }, samples);
+    const results = await generateObjects(
+      engine,
+      model,
+      { request: job.call.request, ...options.structured },
+      samples,
+    );
     return results.map((r, i) => structuredRecord(job, model, i, r));
   }
   const results = await engine.run(job.call);
   return results.map((s) => textRecord(job, model, s));
 }
 
-function baseRecord(job: Job, model: LanguageModel, sample: number): Omit<RespondRecord, "response" | "messages" | "finish_reason" | "usage"> {
-  return {
+/** Builds one output record; fields in reading order (what a person scanning the JSONL wants first). */
+function buildRecord(
+  job: Job,
+  model: LanguageModel,
+  sample: number,
+  reply: { response: unknown; text: string; finishReason: string; usage: Usage },
+  meta: Record<string, unknown>,
+  failure?: { error: string },
+): RespondRecord {
+  const record: RespondRecord = {
     id: job.outputIds[sample] as string,
     instruction: job.instruction,
-    ...(job.input ? { input: job.input } : {}),
+    input: job.input,
+    response: reply.response,
+    messages: [...(job.call.request.messages ?? []), { role: "assistant", content: reply.text }],
     model: model.modelName,
     sample,
+    finish_reason: reply.finishReason,
+    usage: { input_tokens: reply.usage.inputTokens, output_tokens: reply.usage.outputTokens },
     lineage: { source_id: job.sourceId, source_file: job.record.file, source_line: job.record.line },
-    meta: { method: "respond", model_id: model.id },
+    meta: { method: "respond", model_id: model.id, ...meta },
   };
+  if (failure) {
+    record.error = failure.error;
+    record.raw_response = reply.text;
+  }
+  return record;
 }
 
 function textRecord(job: Job, model: LanguageModel, s: Sample): RespondRecord {
-  const base = baseRecord(job, model, s.sample);
-  return {
-    ...base,
-    response: s.text,
-    messages: [...(job.call.request.messages ?? []), { role: "assistant", content: s.text }],
-    finish_reason: s.finishReason,
-    usage: { input_tokens: s.usage.inputTokens, output_tokens: s.usage.outputTokens },
-    meta: { ...base.meta, cached: s.cached },
-  };
+  const reply = { response: s.text, text: s.text, finishReason: s.finishReason, usage: s.usage };
+  return buildRecord(job, model, s.sample, reply, { cached: s.cached });
 }
 
-function structuredRecord(job: Job, model: LanguageModel, sample: number, r: StructuredResult<unknown>): RespondRecord {
-  const base = baseRecord(job, model, sample);
-  const common = {
-    ...base,
-    messages: [...(job.call.request.messages ?? []), { role: "assistant" as const, content: r.text }],
-    finish_reason: "stop",
-    usage: { input_tokens: r.usage.inputTokens, output_tokens: r.usage.outputTokens },
-  };
-  if (r.ok) {
-    return { ...common, response: r.value, meta: { ...base.meta, structured: { mode: r.mode, repaired: r.repaired } } };
-  }
-  return {
-    ...common,
-    response: null,
-    raw_response: r.text,
-    error: `structured output: ${r.error}`,
-    meta: { ...base.meta, structured: { mode: r.mode, ok: false } },
-  };
+function structuredRecord(
+  job: Job,
+  model: LanguageModel,
+  sample: number,
+  r: StructuredResult<unknown>,
+): RespondRecord {
+  const reply = { response: r.ok ? r.value : null, text: r.text, finishReason: "stop", usage: r.usage };
+  if (r.ok)
+    return buildRecord(job, model, sample, reply, { structured: { mode: r.mode, repaired: r.repaired } });
+  const failure = { error: `structured output: ${r.error}` };
+  return buildRecord(job, model, sample, reply, { structured: { mode: r.mode, ok: false } }, failure);
 }

@@ -1,0 +1,59 @@
+/**
+ * selfalign's library API: everything the CLI does is callable from code.
+ *
+ *   const runDir = RunDirectory.open("runs/demo", { purpose: "demo" });
+ *   const engine = new RunEngine(runDir, { seed: 1, budget: { maxCalls: 1000 } });
+ *   const model = createOpenAICompatibleModel({ baseUrl: "http://127.0.0.1:8000/v1", model: "qwen" });
+ *   engine.addModel(model, { concurrency: 16 });
+ *   await respond({ engine, model, inputPath: "in.jsonl", outputPath: "out.jsonl" });
+ *   runDir.close();
+ */
+export {
+  type ModelConfig,
+  modelConfigSchema,
+  type RunConfig,
+  runConfigSchema,
+} from "./config/model-config.js";
+export * from "./data/index.js";
+export { Budget, BudgetExhaustedError, type BudgetLimits } from "./engine/budget.js";
+export {
+  type EngineCounters,
+  type EngineOptions,
+  type PreparedCall,
+  RunEngine,
+  RunInterruptedError,
+  type Sample,
+} from "./engine/engine.js";
+export type { LaneSettings } from "./engine/model-lane.js";
+export { Rng } from "./engine/rng.js";
+export { RunDirectory } from "./engine/run-dir.js";
+export {
+  generateObject,
+  generateObjects,
+  parseAndValidate,
+  type StructuredRequest,
+  type StructuredResult,
+} from "./engine/structured.js";
+export { ModelCallError, type ModelErrorKind } from "./llm/errors.js";
+export type * from "./llm/language-model.js";
+export {
+  createLocalModel,
+  DEFAULT_LOCAL_MODEL_URI,
+  LocalModel,
+  type LocalModelOptions,
+} from "./llm/local/index.js";
+export {
+  createOpenAICompatibleModel,
+  OpenAICompatibleModel,
+  type OpenAICompatibleOptions,
+} from "./llm/openai-compatible.js";
+export { costOf, type Price, type PriceTable, readPriceTable } from "./llm/pricing.js";
+export { createModel, withEnvironment } from "./llm/resolve-model.js";
+export {
+  type GenerationSettings,
+  newRespondStats,
+  type RespondOptions,
+  type RespondRecord,
+  type RespondStats,
+  respond,
+} from "./methods/responses/respond.js";
