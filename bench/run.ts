@@ -85,12 +85,7 @@ async function bareClient(baseUrl: string, total: number, concurrency: number): 
 }
 
 /** `respond` end to end with a fresh run directory and output file. */
-async function respondRate(
-  baseUrl: string,
-  total: number,
-  concurrency: number,
-  work: string,
-): Promise<Rate> {
+async function respondRate(baseUrl: string, total: number, concurrency: number, work: string): Promise<Rate> {
   const dir = mkdtempSync(join(work, "respond-"));
   const input = join(dir, "in.jsonl");
   const lines: string[] = [];
@@ -144,13 +139,36 @@ async function engineOverhead(work: string, total: number, concurrency: number, 
   }
 }
 
-async function fixedLatency(work: string, latencyMs: number, concurrency: number, total: number) {
+async function fixedLatency(
+  work: string,
+  latencyMs: number,
+  concurrency: number,
+  total: number,
+  rounds: number,
+) {
   const server = await startServer(latencyMs);
   try {
-    await respondRate(server.baseUrl, concurrency * 2, concurrency, work); // warm-up
-    const { rps, cpuUs } = await respondRate(server.baseUrl, total, concurrency, work);
+    await respondRate(server.baseUrl, concurrency * 4, concurrency, work); // warm-up
+    const bare: Rate[] = [];
+    const eng: Rate[] = [];
+    for (let r = 0; r < rounds; r++) {
+      bare.push(await bareClient(server.baseUrl, total, concurrency));
+      eng.push(await respondRate(server.baseUrl, total, concurrency, work));
+    }
     const bound = concurrency / (latencyMs / 1000);
-    return { latencyMs, concurrency, total, rps, cpuUs, bound, share: rps / bound };
+    const b = median(bare);
+    const r = median(eng);
+    return {
+      latencyMs,
+      concurrency,
+      total,
+      rounds,
+      bound,
+      bare: b,
+      respond: r,
+      bareShare: b.rps / bound,
+      share: r.rps / bound,
+    };
   } finally {
     server.stop();
   }
@@ -173,10 +191,11 @@ async function main(): Promise<void> {
         `${overhead.total} requests, concurrency ${overhead.concurrency}, median of ${overhead.rounds} -> ratio ${overhead.ratio.toFixed(3)}`,
     );
   }
-  const latency = await fixedLatency(work, 100, 64, quick ? 640 : 64 * 50);
+  const latency = await fixedLatency(work, 100, 64, quick ? 640 : 64 * 50, quick ? 1 : 5);
   console.log(
-    `fixed latency: respond ${latency.rps.toFixed(1)} req/s at concurrency ${latency.concurrency} against ${latency.latencyMs} ms ` +
-      `(${latency.total} requests, ${latency.cpuUs.toFixed(0)} us CPU/req); bound ${latency.bound} req/s -> share ${latency.share.toFixed(3)}`,
+    `fixed latency: respond ${latency.respond.rps.toFixed(1)} req/s at concurrency ${latency.concurrency} against ${latency.latencyMs} ms ` +
+      `(${latency.total} requests, median of ${latency.rounds}); bound ${latency.bound} req/s -> share ${latency.share.toFixed(3)} ` +
+      `(bare client in the same run: ${latency.bare.rps.toFixed(1)} req/s, share ${latency.bareShare.toFixed(3)})`,
   );
   const results = { date: new Date().toISOString(), machine, overheads, latency };
   mkdirSync(join(import.meta.dirname, "results"), { recursive: true });

@@ -16,6 +16,12 @@ export function int(value: string): number {
   return n;
 }
 
+export function positiveInt(value: string): number {
+  const n = int(value);
+  if (n < 1) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  return n;
+}
+
 export function num(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n)) throw new InvalidArgumentError(`expected a number, got "${value}"`);

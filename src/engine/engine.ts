@@ -146,26 +146,42 @@ export class RunEngine {
       if (hit === undefined) missing.push(i);
       else {
         const stored = JSON.parse(hit) as StoredSample;
-        out[i] = { ...stored, sample: i, cached: true };
+        out[i] = {
+          text: stored.text,
+          finishReason: stored.finishReason,
+          usage: stored.usage,
+          sample: i,
+          cached: true,
+        };
+        if (stored.structuredMode) (out[i] as Sample).structuredMode = stored.structuredMode;
         this.session.cachedSamples++;
       }
     }
     if (missing.length === 0) return out;
     const chunk = Math.max(1, model.maxSamplesPerCall);
+    if (missing.length <= chunk) {
+      // The common case (one call answers every missing sample): no closures, no Promise.all.
+      this.fill(out, missing, await this.fetchSamples(model, request, canonical, missing, keys));
+      return out;
+    }
     const pending: Promise<void>[] = [];
     for (let start = 0; start < missing.length; start += chunk) {
       const indices = missing.slice(start, start + chunk);
       pending.push(
-        this.fetchSamples(model, request, canonical, indices, keys).then((stored) => {
-          for (let j = 0; j < stored.length; j++) {
-            const i = indices[j] as number;
-            out[i] = { ...(stored[j] as StoredSample), sample: i, cached: false };
-          }
-        }),
+        this.fetchSamples(model, request, canonical, indices, keys).then((s) => this.fill(out, indices, s)),
       );
     }
-    await (pending.length === 1 ? pending[0] : Promise.all(pending));
+    await Promise.all(pending);
     return out;
+  }
+
+  private fill(out: Sample[], indices: number[], stored: StoredSample[]): void {
+    for (let j = 0; j < stored.length; j++) {
+      const i = indices[j] as number;
+      const s = stored[j] as StoredSample;
+      out[i] = { text: s.text, finishReason: s.finishReason, usage: s.usage, sample: i, cached: false };
+      if (s.structuredMode) (out[i] as Sample).structuredMode = s.structuredMode;
+    }
   }
 
   /** Log-probabilities of `text` after `context`, cached like any call. */
@@ -213,7 +229,7 @@ export class RunEngine {
     }
   }
 
-  private fetchSamples(
+  private async fetchSamples(
     model: LanguageModel,
     request: GenerateRequest,
     canonical: string,
@@ -221,14 +237,17 @@ export class RunEngine {
     keys: string[],
   ): Promise<StoredSample[]> {
     // Single flight: identical requests racing in one run share one call instead of paying twice.
-    const flightKey = indices.map((i) => keys[i]).join(",");
+    const flightKey =
+      indices.length === 1 ? (keys[indices[0] as number] as string) : indices.map((i) => keys[i]).join(",");
     const existing = this.inflight.get(flightKey);
     if (existing) return existing;
-    const promise = this.callModel(model, request, canonical, indices, keys).finally(() =>
-      this.inflight.delete(flightKey),
-    );
+    const promise = this.callModel(model, request, canonical, indices, keys);
     this.inflight.set(flightKey, promise);
-    return promise;
+    try {
+      return await promise;
+    } finally {
+      this.inflight.delete(flightKey);
+    }
   }
 
   private async callModel(

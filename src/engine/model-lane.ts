@@ -62,7 +62,7 @@ export class ModelLane {
     if (pending) await pending;
     try {
       for (let attempt = 1; ; attempt++) {
-        await this.throttle(estimatedTokens);
+        if (this.rpm || this.tpm) await this.throttle(estimatedTokens);
         try {
           const result = await call();
           this.tpm?.giveBack(estimatedTokens - actualTokens(result));
@@ -93,7 +93,6 @@ export class ModelLane {
   }
 
   private async throttle(tokens: number): Promise<void> {
-    if (!this.rpm && !this.tpm) return;
     const buckets: Array<{ bucket: TokenBucket; amount: number }> = [];
     if (this.rpm) buckets.push({ bucket: this.rpm, amount: 1 });
     if (this.tpm) buckets.push({ bucket: this.tpm, amount: tokens });

@@ -29,6 +29,9 @@ export class RunDirectory {
     this.db = new Database(join(path, "cache.sqlite"));
     // WAL + NORMAL: a committed row survives a killed process (it is in the WAL, in the OS cache); only
     // a power loss could drop the last commits, and those calls would simply be asked again.
+    // 16 KiB pages: the cache's key index takes random inserts, and bigger pages halve the pages a batch
+    // dirties (only effective when the file is created; existing run directories keep their size).
+    this.db.pragma("page_size = 16384");
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("busy_timeout = 5000");

@@ -6,6 +6,7 @@
 export class TaskGroup {
   private pending = 0;
   private wake: (() => void) | undefined;
+  private room: { limit: number; resolve: () => void } | undefined;
 
   /** Runs `task` now; `onError` receives its rejection (a task's error never escapes unhandled). */
   run(task: () => Promise<void>, onError: (error: unknown) => void): void {
@@ -21,12 +22,32 @@ export class TaskGroup {
 
   private readonly done = (): void => {
     this.pending--;
+    if (this.room && this.pending < this.room.limit) {
+      const { resolve } = this.room;
+      this.room = undefined;
+      resolve();
+    }
     if (this.pending === 0 && this.wake) {
       const wake = this.wake;
       this.wake = undefined;
       wake();
     }
   };
+
+  get size(): number {
+    return this.pending;
+  }
+
+  /**
+   * Resolves once fewer than `limit` tasks are running (at once if that is already so; undefined then,
+   * to spare a promise). One producer at a time may wait.
+   */
+  below(limit: number): Promise<void> | undefined {
+    if (this.pending < limit) return undefined;
+    return new Promise((resolve) => {
+      this.room = { limit, resolve };
+    });
+  }
 
   /** Resolves when every task started so far has settled. */
   idle(): Promise<void> {

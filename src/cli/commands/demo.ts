@@ -36,7 +36,8 @@ once into ~/.cache/selfalign/models); use --model FILE.gguf for another local mo
     writeFileSync(instructions, `${DEMO_INSTRUCTIONS.map((r) => JSON.stringify(r)).join("\n")}\n`);
     process.exitCode = await runRespond({
       ...opts,
-      maxOutputTokens: opts.maxOutputTokens === 1024 ? 256 : opts.maxOutputTokens,
+      // A shorter default for the demo, but an explicit --max-output-tokens (even 1024) is the user's.
+      maxOutputTokens: cmd.getOptionValueSource("maxOutputTokens") === "default" ? 256 : opts.maxOutputTokens,
       in: instructions,
       out: join(dir, "responses.jsonl"),
       runDir: opts.runDir ?? join(dir, "run"),

@@ -1,7 +1,8 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command } from "commander";
 import { z } from "zod";
+import { formatFromPath } from "../../data/read-records.js";
 import { createModel, withEnvironment } from "../../llm/resolve-model.js";
 import {
   type GenerationSettings,
@@ -13,9 +14,9 @@ import {
   addGenerationOptions,
   addModelOptions,
   addRunOptions,
-  int,
   parseModelConfig,
   parseRunConfig,
+  positiveInt,
 } from "../options.js";
 import { runSession, type SessionOutcome } from "../session.js";
 
@@ -26,7 +27,7 @@ export function respondCommand(): Command {
     .requiredOption("--out <file>", "output JSONL (appended; a re-run resumes)")
     .option("--field <name>", "field holding the instruction (dotted paths allowed)", "instruction")
     .option("--input-field <name>", "field holding an optional input appended to the instruction", "input")
-    .option("--samples <n>", "samples per instruction", int, 1)
+    .option("--samples <n>", "samples per instruction", positiveInt, 1)
     .option(
       "--json-schema <file>",
       "ask for JSON matching this JSON Schema; the parsed value becomes the response",
@@ -53,6 +54,8 @@ export async function runRespond(opts: Record<string, unknown>): Promise<number>
   const run = parseRunConfig(opts);
   const inputPath = resolve(String(opts.in));
   const outputPath = resolve(String(opts.out));
+  // Before the model is loaded and the run directory created: a typo in --in should cost nothing.
+  checkInput(inputPath);
   const structured = opts.jsonSchema ? readSchema(String(opts.jsonSchema)) : undefined;
   const generation: GenerationSettings = {
     temperature: opts.temperature as number | undefined,
@@ -107,6 +110,23 @@ function outcome(stats: RespondStats, outputPath: string): SessionOutcome {
   if (stats.invalidStructured) headline += `, ${stats.invalidStructured} with invalid structured output`;
   if (stats.budgetMessage) headline += `; ${stats.budgetMessage}`;
   return { status, result: { ...stats }, headline };
+}
+
+function checkInput(path: string): void {
+  let isFile: boolean;
+  try {
+    isFile = statSync(path).isFile();
+  } catch (error) {
+    throw new Error(
+      `${path}: cannot read the input file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  if (!isFile) throw new Error(`${path}: the input is not a file`);
+  if (formatFromPath(path) === undefined) {
+    throw new Error(
+      `${path}: cannot tell the input format from the extension: use .jsonl, .ndjson, .json or .csv`,
+    );
+  }
 }
 
 function readSchema(path: string): { schema: z.ZodType; name: string } {

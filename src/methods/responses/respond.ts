@@ -38,8 +38,10 @@ export interface RespondOptions {
   generation?: GenerationSettings;
   /** Ask for JSON matching this schema; the parsed value becomes the record's response. */
   structured?: { schema: z.ZodType; name: string };
-  /** How many records may be in progress at once (bounds memory; must exceed the concurrency). */
+  /** How many finished records may wait for an earlier, slower one (output stays in input order). */
   window?: number;
+  /** How many records may be in progress at once; default twice the model's concurrency. */
+  lookahead?: number;
   /** Counters to update as the run goes (for live progress); a fresh object when omitted. */
   stats?: RespondStats;
 }
@@ -100,6 +102,7 @@ export async function respond(options: RespondOptions): Promise<RespondStats> {
     stats.written++;
   }, options.window ?? 1024);
   const tasks = new TaskGroup();
+  const lookahead = options.lookahead ?? engine.lane(model).settings.concurrency * 2;
   let firstError: unknown;
   const onError = (job: Job, seq: number) => (error: unknown) => {
     sink.complete(seq, []);
@@ -133,6 +136,10 @@ export async function respond(options: RespondOptions): Promise<RespondStats> {
         stats.finished++;
         continue;
       }
+      // Start a job only when the model can take it soon: jobs parked by the hundreds in the lane's
+      // queue cost memory and GC time for nothing. The sink's window separately bounds reordering.
+      const room = tasks.below(lookahead);
+      if (room) await room;
       const seq = sink.tryReserve() ?? (await sink.reserve());
       tasks.run(
         async () => {
