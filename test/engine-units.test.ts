@@ -105,7 +105,9 @@ describe("Budget", () => {
 
 describe("small pieces", () => {
   it("canonical JSON sorts keys and drops undefined", () => {
-    expect(canonicalJson({ b: 1, a: { d: undefined, c: [2, { z: 1, y: 2 }] } })).toBe('{"a":{"c":[2,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: undefined, c: [2, { z: 1, y: 2 }] } })).toBe(
+      '{"a":{"c":[2,{"y":2,"z":1}]},"b":1}',
+    );
   });
 
   it("backoff grows, is capped, and never undercuts Retry-After", () => {

@@ -42,7 +42,7 @@ export class Budget {
   reserve(): void {
     const { maxCalls, maxTokens, maxCost } = this.limits;
     if (maxCalls !== undefined && this.spent.calls + this.inFlight >= maxCalls)
-      throw new BudgetExhaustedError("maxCalls", this.spent.calls, maxCalls);
+      throw new BudgetExhaustedError("maxCalls", this.spent.calls + this.inFlight, maxCalls);
     const tokens = this.spent.inputTokens + this.spent.outputTokens;
     if (maxTokens !== undefined && tokens >= maxTokens)
       throw new BudgetExhaustedError("maxTokens", tokens, maxTokens);

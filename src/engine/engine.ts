@@ -197,7 +197,7 @@ export class RunEngine {
     const lane = this.lane(model);
     const logprobsOf = model.logprobs.bind(model);
     const started = performance.now();
-    this.admit();
+    let admitted = false;
     let paid: { inputTokens: number; outputTokens: number; cost: number } | undefined;
     try {
       const tokens = Math.ceil((context.length + text.length) / 4);
@@ -205,6 +205,10 @@ export class RunEngine {
         () => logprobsOf(context, text),
         tokens,
         (r) => r.tokens.length,
+        () => {
+          this.admit();
+          admitted = true;
+        },
       );
       const usage = { inputTokens: tokens, outputTokens: 0 };
       paid = { ...usage, cost: costOf(usage, lane.settings.price) };
@@ -225,7 +229,7 @@ export class RunEngine {
       this.count(paid, 1);
       return result;
     } finally {
-      this.budget.settle(paid);
+      if (admitted) this.budget.settle(paid);
     }
   }
 
@@ -260,7 +264,7 @@ export class RunEngine {
     const lane = this.lane(model);
     const n = indices.length;
     const estimate = estimateTokens(request, n);
-    this.admit();
+    let admitted = false;
     let paid: { inputTokens: number; outputTokens: number; cost: number } | undefined;
     const started = performance.now();
     try {
@@ -268,6 +272,10 @@ export class RunEngine {
         () => model.generate(n === 1 && request.n === undefined ? request : { ...request, n }),
         estimate,
         (r) => r.usage.inputTokens + r.usage.outputTokens,
+        () => {
+          this.admit();
+          admitted = true;
+        },
       );
       // Let every reply that arrived in this event-loop turn hand its slot to the next request before
       // any of them does its bookkeeping: replies come in bursts, and dispatch-first keeps the server busy.
@@ -310,7 +318,7 @@ export class RunEngine {
       this.count(paid, n);
       return stored;
     } finally {
-      this.budget.settle(paid);
+      if (admitted) this.budget.settle(paid);
     }
   }
 
@@ -327,7 +335,7 @@ export class RunEngine {
     return this.turn;
   }
 
-  /** Checks the stop flag and the budget before a call is started. */
+  /** Checks the stop flag and the budget once a call holds its slot, before it is sent. */
   private admit(): void {
     if (this.stopping) throw new RunInterruptedError();
     this.budget.reserve();

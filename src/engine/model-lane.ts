@@ -51,16 +51,19 @@ export class ModelLane {
 
   /**
    * Runs `call` within the limits, retrying transient failures. `estimatedTokens` is charged to the TPM
-   * bucket up front and corrected by `actualTokens` of the result.
+   * bucket up front and corrected by `actualTokens` of the result. `admit` runs once the call holds its
+   * slot, just before it is first sent: a stop or budget decided while it waited in the queue applies.
    */
   async run<T>(
     call: () => Promise<T>,
     estimatedTokens: number,
     actualTokens: (result: T) => number,
+    admit: () => void,
   ): Promise<{ result: T; attempts: number }> {
     const pending = this.semaphore.acquire();
     if (pending) await pending;
     try {
+      admit();
       for (let attempt = 1; ; attempt++) {
         if (this.rpm || this.tpm) await this.throttle(estimatedTokens);
         try {

@@ -5,12 +5,33 @@
  * A reply that still fails is returned as a failure for the caller to record, never thrown.
  */
 import { z } from "zod";
-import type { ChatMessage, GenerateRequest, LanguageModel, Usage } from "../llm/language-model.js";
+import type {
+  ChatMessage,
+  FinishReason,
+  GenerateRequest,
+  LanguageModel,
+  Usage,
+} from "../llm/language-model.js";
 import type { RunEngine } from "./engine.js";
 
 export type StructuredResult<T> =
-  | { ok: true; value: T; text: string; usage: Usage; repaired: boolean; mode?: "native" | "prompt" }
-  | { ok: false; error: string; text: string; usage: Usage; mode?: "native" | "prompt" };
+  | {
+      ok: true;
+      value: T;
+      text: string;
+      usage: Usage;
+      finishReason: FinishReason;
+      repaired: boolean;
+      mode?: "native" | "prompt";
+    }
+  | {
+      ok: false;
+      error: string;
+      text: string;
+      usage: Usage;
+      finishReason: FinishReason;
+      mode?: "native" | "prompt";
+    };
 
 export interface StructuredRequest<T> {
   request: GenerateRequest;
@@ -41,8 +62,10 @@ export async function generateObjects<T>(
     firsts.map(async (first): Promise<StructuredResult<T>> => {
       const check = parseAndValidate(first.text, schema);
       const mode = first.structuredMode;
-      if (check.ok)
-        return { ok: true, value: check.value, text: first.text, usage: first.usage, repaired: false, mode };
+      if (check.ok) {
+        const { text, usage, finishReason } = first;
+        return { ok: true, value: check.value, text, usage, finishReason, repaired: false, mode };
+      }
       // The repair request contains the bad reply, so it is a distinct (and separately cached) call.
       const [second] = await engine.generate(model, {
         ...request,
@@ -54,17 +77,15 @@ export async function generateObjects<T>(
         ],
         jsonSchema,
       });
-      const usage = addUsage(first.usage, second!.usage);
-      const recheck = parseAndValidate(second!.text, schema);
-      if (recheck.ok)
-        return { ok: true, value: recheck.value, text: second!.text, usage, repaired: true, mode };
-      return {
-        ok: false,
-        error: `no valid JSON after one repair: ${recheck.error}`,
+      const last = {
         text: second!.text,
-        usage,
+        usage: addUsage(first.usage, second!.usage),
+        finishReason: second!.finishReason,
         mode,
       };
+      const recheck = parseAndValidate(last.text, schema);
+      if (recheck.ok) return { ok: true, value: recheck.value, repaired: true, ...last };
+      return { ok: false, error: `no valid JSON after one repair: ${recheck.error}`, ...last };
     }),
   );
 }

@@ -20,6 +20,11 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   delete env.OPENAI_BASE_URL;
   delete env.OPENAI_API_KEY;
   delete env.SELFALIGN_MODEL;
+  // Where local models come from: a developer's own settings must not change what tests download or load.
+  delete env.SELFALIGN_MODELS_DIR;
+  delete env.HF_ENDPOINT;
+  delete env.MODEL_ENDPOINT;
+  delete env.SELFALIGN_DEBUG;
   return { ...env, ...extra };
 }
 

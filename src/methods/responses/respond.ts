@@ -106,7 +106,6 @@ export async function respond(options: RespondOptions): Promise<RespondStats> {
   let firstError: unknown;
   const onError = (job: Job, seq: number) => (error: unknown) => {
     sink.complete(seq, []);
-    stats.finished++;
     if (error instanceof BudgetExhaustedError) {
       stats.stoppedBy = "budget";
       stats.budgetMessage = error.message;
@@ -114,6 +113,7 @@ export async function respond(options: RespondOptions): Promise<RespondStats> {
       stats.stoppedBy = "interrupt";
     } else {
       stats.failed++;
+      stats.finished++;
       engine.runDir.events.emit({
         type: "record-failed",
         source_id: job.sourceId,
@@ -268,7 +268,12 @@ function structuredRecord(
   sample: number,
   r: StructuredResult<unknown>,
 ): RespondRecord {
-  const reply = { response: r.ok ? r.value : null, text: r.text, finishReason: "stop", usage: r.usage };
+  const reply = {
+    response: r.ok ? r.value : null,
+    text: r.text,
+    finishReason: r.finishReason,
+    usage: r.usage,
+  };
   if (r.ok)
     return buildRecord(job, model, sample, reply, { structured: { mode: r.mode, repaired: r.repaired } });
   const failure = { error: `structured output: ${r.error}` };

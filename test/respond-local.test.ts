@@ -1,0 +1,156 @@
+/**
+ * End-to-end tests of `selfalign demo` and `selfalign respond` on the embedded local model, through the
+ * real CLI in a child process: the tiny random-weight GGUF of the test helpers (it speaks gibberish, so
+ * only shapes are checked), and the default model's fail-fast path when it cannot be downloaded. The
+ * download endpoint is pointed at a loopback server, so no test can reach the real network.
+ */
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { cleanEnv, runCli, tempDir } from "./helpers/cli.js";
+import { readJson, readJsonlFile, removeDir, writeJsonl } from "./helpers/respond-e2e.js";
+import { tinyGgufPath } from "./helpers/tiny-gguf.js";
+
+const cleanups: Array<() => Promise<void> | void> = [];
+let gguf: string;
+
+beforeAll(async () => {
+  gguf = await tinyGgufPath();
+});
+
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+function dir(): string {
+  const path = tempDir("selfalign-local-");
+  cleanups.push(() => removeDir(path));
+  return path;
+}
+
+describe("demo on the local model", () => {
+  it("writes instructions, responses and a run directory", async () => {
+    const demoDir = join(dir(), "demo");
+    const result = await runCli([
+      "demo",
+      "--model",
+      gguf,
+      "--dir",
+      demoDir,
+      "--max-output-tokens",
+      "16",
+      "--concurrency",
+      "2",
+      "--progress",
+      "none",
+    ]);
+    expect(result.stderr).toContain("respond: complete");
+    expect(result.code).toBe(0);
+    expect(readJsonlFile(join(demoDir, "instructions.jsonl"))).toHaveLength(6);
+    const records = readJsonlFile(join(demoDir, "responses.jsonl"));
+    expect(records).toHaveLength(6);
+    expect(records.map((r) => (r.lineage as { source_id: string }).source_id)).toEqual([
+      "demo-1",
+      "demo-2",
+      "demo-3",
+      "demo-4",
+      "demo-5",
+      "demo-6",
+    ]);
+    for (const r of records) {
+      expect(typeof r.response).toBe("string");
+      expect(["stop", "length"]).toContain(r.finish_reason);
+      expect((r.usage as { output_tokens: number }).output_tokens).toBeGreaterThan(0);
+      expect((r.usage as { output_tokens: number }).output_tokens).toBeLessThanOrEqual(16);
+      expect(String((r.meta as { model_id: string }).model_id)).toMatch(
+        /^local:tiny-[0-9a-f]+\.gguf#[0-9a-f]{16}$/,
+      );
+    }
+    const run = join(demoDir, "run");
+    for (const name of ["config.json", "summary.json", "events.jsonl", "cache.sqlite"]) {
+      expect(existsSync(join(run, name)), name).toBe(true);
+    }
+    expect(readJson(join(run, "summary.json"))).toMatchObject({ status: "complete", written: 6 });
+  });
+
+  it("fails fast with advice when the default model cannot be downloaded", async () => {
+    // Stands in for Hugging Face and drops every connection: an offline machine, without the wait.
+    const hits: string[] = [];
+    const hub: Server = createServer((req) => {
+      hits.push(`${req.method} ${req.url}`);
+      req.socket.destroy();
+    });
+    await new Promise<void>((resolve) => hub.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise<void>((resolve) => hub.close(() => resolve())));
+    const endpoint = `http://127.0.0.1:${(hub.address() as AddressInfo).port}/`;
+    const models = dir();
+    const demoDir = join(dir(), "demo");
+
+    const result = await runCli(
+      ["demo", "--dir", demoDir, "--progress", "none"],
+      cleanEnv({ SELFALIGN_MODELS_DIR: models, HF_ENDPOINT: endpoint, MODEL_ENDPOINT: endpoint }),
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("--model");
+    expect(result.stderr).toContain("--base-url");
+    expect(result.stderr).toMatch(/could not be downloaded/);
+    // It asked our stand-in (so nothing went to the real network), and downloaded nothing.
+    expect(hits.length).toBeGreaterThan(0);
+    expect(readdirSync(models).filter((name) => name.endsWith(".gguf"))).toEqual([]);
+    expect(existsSync(join(demoDir, "responses.jsonl"))).toBe(false);
+  });
+});
+
+describe("respond on the local model", () => {
+  it("returns parsed objects for --json-schema (grammar-constrained)", async () => {
+    const work = dir();
+    const input = writeJsonl(join(work, "in.jsonl"), [
+      { id: "q1", instruction: "Is water wet?" },
+      { id: "q2", instruction: "Is fire cold?" },
+    ]);
+    const schema = join(work, "schema.json");
+    writeFileSync(
+      schema,
+      JSON.stringify({
+        type: "object",
+        properties: {
+          verdict: { type: "string", enum: ["yes", "no", "unsure"] },
+          confident: { type: "boolean" },
+        },
+        required: ["verdict", "confident"],
+        additionalProperties: false,
+      }),
+    );
+    const out = join(work, "out.jsonl");
+    const result = await runCli([
+      "respond",
+      "--in",
+      input,
+      "--out",
+      out,
+      "--model",
+      gguf,
+      "--json-schema",
+      schema,
+      "--max-output-tokens",
+      "96",
+      "--concurrency",
+      "2",
+      "--progress",
+      "none",
+    ]);
+    expect(result.code).toBe(0);
+    const records = readJsonlFile(out);
+    expect(records).toHaveLength(2);
+    for (const r of records) {
+      expect(r).not.toHaveProperty("error");
+      expect((r.meta as { structured?: unknown }).structured).toMatchObject({ mode: "native" });
+      const response = r.response as { verdict: unknown; confident: unknown };
+      expect(Object.keys(response).sort()).toEqual(["confident", "verdict"]);
+      expect(["yes", "no", "unsure"]).toContain(response.verdict);
+      expect(typeof response.confident).toBe("boolean");
+    }
+  });
+});
