@@ -1,35 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { InputError, type InputRecord, readCsv } from "../src/data/index.js";
+import { describe, expect, it } from "vitest";
+import { readCsv } from "../src/data/index.js";
+import { collect, failure, tempFiles } from "./helpers/data-files.js";
 
-const dir = mkdtempSync(join(tmpdir(), "selfalign-csv-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let counter = 0;
-function file(content: string): string {
-  counter += 1;
-  const path = join(dir, `f${counter}.csv`);
-  writeFileSync(path, content);
-  return path;
-}
-
-async function collect(iterable: AsyncIterable<InputRecord>): Promise<InputRecord[]> {
-  const out: InputRecord[] = [];
-  for await (const record of iterable) out.push(record);
-  return out;
-}
-
-async function failure(iterable: AsyncIterable<InputRecord>): Promise<InputError> {
-  try {
-    await collect(iterable);
-  } catch (err) {
-    if (InputError.is(err)) return err;
-    throw err;
-  }
-  throw new Error("expected an InputError");
-}
+const file = tempFiles("csv");
 
 /** Line 1 header; records start on lines 2, 3, 7, 8 and 12 (line 6 blank, 9-11 inside quotes). */
 const ROWS = [
@@ -97,7 +70,7 @@ describe("readCsv", () => {
   });
 
   it("reports a missing file as an InputError", async () => {
-    const err = await failure(readCsv(join(dir, "missing.csv")));
+    const err = await failure(readCsv(file("").replace(/f\d+\.csv$/, "missing.csv")));
     expect(err.message).toMatch(/missing\.csv: cannot open: ENOENT/);
   });
 });

@@ -1,35 +1,9 @@
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { InputError, type InputRecord, readJsonArray } from "../src/data/index.js";
+import { closeSync, openSync, writeSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { type InputRecord, readJsonArray } from "../src/data/index.js";
+import { collect, failure, tempFiles } from "./helpers/data-files.js";
 
-const dir = mkdtempSync(join(tmpdir(), "selfalign-json-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let counter = 0;
-function file(content: string): string {
-  counter += 1;
-  const path = join(dir, `f${counter}.json`);
-  writeFileSync(path, content);
-  return path;
-}
-
-async function collect(iterable: AsyncIterable<InputRecord>): Promise<InputRecord[]> {
-  const out: InputRecord[] = [];
-  for await (const record of iterable) out.push(record);
-  return out;
-}
-
-async function failure(iterable: AsyncIterable<InputRecord>): Promise<InputError> {
-  try {
-    await collect(iterable);
-  } catch (err) {
-    if (InputError.is(err)) return err;
-    throw err;
-  }
-  throw new Error("expected an InputError");
-}
+const file = tempFiles("json");
 
 const TRICKY = `\uFEFF[
   {"instruction": "close ] and } inside a string", "meta": {"tags": ["a", "]"], "deep": {"x": [[1], {"y": "}"}]}}},

@@ -1,35 +1,9 @@
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { InputError, type InputRecord, readJsonl } from "../src/data/index.js";
+import { closeSync, openSync, writeSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { type InputRecord, readJsonl } from "../src/data/index.js";
+import { collect, failure, tempFiles } from "./helpers/data-files.js";
 
-const dir = mkdtempSync(join(tmpdir(), "selfalign-jsonl-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let counter = 0;
-function file(content: string | Buffer): string {
-  counter += 1;
-  const path = join(dir, `f${counter}.jsonl`);
-  writeFileSync(path, content);
-  return path;
-}
-
-async function collect(iterable: AsyncIterable<InputRecord>): Promise<InputRecord[]> {
-  const out: InputRecord[] = [];
-  for await (const record of iterable) out.push(record);
-  return out;
-}
-
-async function failure(iterable: AsyncIterable<InputRecord>): Promise<InputError> {
-  try {
-    await collect(iterable);
-  } catch (err) {
-    if (InputError.is(err)) return err;
-    throw err;
-  }
-  throw new Error("expected an InputError");
-}
+const file = tempFiles("jsonl");
 
 describe("readJsonl", () => {
   it("handles a BOM, CRLF and blank lines with correct line numbers and indexes", async () => {
@@ -114,7 +88,7 @@ describe("readJsonl", () => {
   });
 
   it("reports a missing file as an InputError", async () => {
-    const path = join(dir, "missing.jsonl");
+    const path = file("").replace(/f\d+\.jsonl$/, "missing.jsonl");
     const err = await failure(readJsonl(path));
     expect(err.line).toBeUndefined();
     expect(err.message).toMatch(new RegExp(`^${escapeRegExp(path)}: cannot open: ENOENT`));

@@ -6,76 +6,32 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { cleanEnv, runCli, tempDir } from "./helpers/cli.js";
+import { describe, expect, it } from "vitest";
+import { cleanEnv, runCli } from "./helpers/cli.js";
 import {
   chatRequests,
+  cleanupsAfterEach,
   filesUnder,
   instructions,
+  MODEL,
+  type RespondFixture,
   readEvents,
   readJson,
   readJsonlFile,
-  removeDir,
+  respondFixture,
   sourceSample,
   userMessageOf,
   writeJsonl,
 } from "./helpers/respond-e2e.js";
-import {
-  type ScriptedServer,
-  type ScriptedServerOptions,
-  startScriptedServer,
-} from "./helpers/scripted-server.js";
+import type { ScriptedServerOptions } from "./helpers/scripted-server.js";
 
-const MODEL = "test-model";
-const cleanups: Array<() => Promise<void> | void> = [];
+const cleanups = cleanupsAfterEach();
 
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
-
-interface Fixture {
-  dir: string;
-  server: ScriptedServer;
-  input: string;
-  out: string;
-  runDir: string;
-  /** `respond` with input, output, server, model, quiet progress and fast retries, plus `extra`. */
-  args(extra?: string[], input?: string): string[];
-}
-
-async function fixture(
+function fixture(
   options: ScriptedServerOptions = {},
   inputName = "instructions.jsonl",
-): Promise<Fixture> {
-  const dir = tempDir("selfalign-respond-");
-  cleanups.push(() => removeDir(dir));
-  const server = await startScriptedServer(options);
-  cleanups.push(() => server.close());
-  const input = join(dir, inputName);
-  const out = join(dir, "out.jsonl");
-  return {
-    dir,
-    server,
-    input,
-    out,
-    runDir: `${out}.run`,
-    args: (extra = [], inPath = input) => [
-      "respond",
-      "--in",
-      inPath,
-      "--out",
-      out,
-      "--base-url",
-      server.baseUrl,
-      "--model",
-      MODEL,
-      "--progress",
-      "none",
-      "--retry-base-ms",
-      "20",
-      ...extra,
-    ],
-  };
+): Promise<RespondFixture> {
+  return respondFixture(cleanups, options, inputName);
 }
 
 describe("respond: records and run directory", () => {

@@ -6,34 +6,27 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { runCli, startCli as spawnCli, tempDir } from "./helpers/cli.js";
+import { describe, expect, it } from "vitest";
+import { runCli, startCli as spawnCli } from "./helpers/cli.js";
 import {
   chatRequests,
+  cleanupsAfterEach,
   countBy,
   finishedUserMessages,
   instructions,
+  type RespondFixture,
   readEvents,
   readJson,
   readJsonlFile,
-  removeDir,
+  respondFixture,
   sourceSample,
   userMessageOf,
   waitFor,
   writeJsonl,
 } from "./helpers/respond-e2e.js";
-import {
-  type ScriptedServer,
-  type ScriptedServerOptions,
-  startScriptedServer,
-} from "./helpers/scripted-server.js";
+import type { ScriptedServerOptions } from "./helpers/scripted-server.js";
 
-const MODEL = "test-model";
-const cleanups: Array<() => Promise<void> | void> = [];
-
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
+const cleanups = cleanupsAfterEach();
 
 /** startCli, killed at cleanup if a failed assertion left it running. */
 function startCli(args: string[]): ReturnType<typeof spawnCli> {
@@ -44,45 +37,10 @@ function startCli(args: string[]): ReturnType<typeof spawnCli> {
   return child;
 }
 
-interface Fixture {
-  dir: string;
-  server: ScriptedServer;
-  input: string;
-  out: string;
-  runDir: string;
-  args(extra?: string[]): string[];
-}
-
-async function fixture(count: number, options: ScriptedServerOptions = {}): Promise<Fixture> {
-  const dir = tempDir("selfalign-respond-");
-  cleanups.push(() => removeDir(dir));
-  const server = await startScriptedServer(options);
-  cleanups.push(() => server.close());
-  const input = writeJsonl(join(dir, "instructions.jsonl"), instructions(count));
-  const out = join(dir, "out.jsonl");
-  return {
-    dir,
-    server,
-    input,
-    out,
-    runDir: `${out}.run`,
-    args: (extra = []) => [
-      "respond",
-      "--in",
-      input,
-      "--out",
-      out,
-      "--base-url",
-      server.baseUrl,
-      "--model",
-      MODEL,
-      "--progress",
-      "none",
-      "--retry-base-ms",
-      "20",
-      ...extra,
-    ],
-  };
+async function fixture(count: number, options: ScriptedServerOptions = {}): Promise<RespondFixture> {
+  const f = await respondFixture(cleanups, options);
+  writeJsonl(f.input, instructions(count));
+  return f;
 }
 
 /** Output is complete: exactly one valid record per (instruction, sample), ids unique. */

@@ -137,7 +137,7 @@ export class RunEngine {
 
   /** Answers a prepared call: cached samples from the cache, the rest from the model. */
   async run(call: PreparedCall): Promise<Sample[]> {
-    const { model, request, canonical, keys } = call;
+    const { model, keys } = call;
     const samples = keys.length;
     const out: Sample[] = new Array(samples);
     const missing: number[] = [];
@@ -145,15 +145,7 @@ export class RunEngine {
       const hit = this.runDir.cache.get(keys[i] as string);
       if (hit === undefined) missing.push(i);
       else {
-        const stored = JSON.parse(hit) as StoredSample;
-        out[i] = {
-          text: stored.text,
-          finishReason: stored.finishReason,
-          usage: stored.usage,
-          sample: i,
-          cached: true,
-        };
-        if (stored.structuredMode) (out[i] as Sample).structuredMode = stored.structuredMode;
+        out[i] = toSample(JSON.parse(hit) as StoredSample, i, true);
         this.session.cachedSamples++;
       }
     }
@@ -161,15 +153,13 @@ export class RunEngine {
     const chunk = Math.max(1, model.maxSamplesPerCall);
     if (missing.length <= chunk) {
       // The common case (one call answers every missing sample): no closures, no Promise.all.
-      this.fill(out, missing, await this.fetchSamples(model, request, canonical, missing, keys));
+      this.fill(out, missing, await this.fetchSamples(call, missing));
       return out;
     }
     const pending: Promise<void>[] = [];
     for (let start = 0; start < missing.length; start += chunk) {
       const indices = missing.slice(start, start + chunk);
-      pending.push(
-        this.fetchSamples(model, request, canonical, indices, keys).then((s) => this.fill(out, indices, s)),
-      );
+      pending.push(this.fetchSamples(call, indices).then((s) => this.fill(out, indices, s)));
     }
     await Promise.all(pending);
     return out;
@@ -178,9 +168,7 @@ export class RunEngine {
   private fill(out: Sample[], indices: number[], stored: StoredSample[]): void {
     for (let j = 0; j < stored.length; j++) {
       const i = indices[j] as number;
-      const s = stored[j] as StoredSample;
-      out[i] = { text: s.text, finishReason: s.finishReason, usage: s.usage, sample: i, cached: false };
-      if (s.structuredMode) (out[i] as Sample).structuredMode = s.structuredMode;
+      out[i] = toSample(stored[j] as StoredSample, i, false);
     }
   }
 
@@ -233,19 +221,15 @@ export class RunEngine {
     }
   }
 
-  private async fetchSamples(
-    model: LanguageModel,
-    request: GenerateRequest,
-    canonical: string,
-    indices: number[],
-    keys: string[],
-  ): Promise<StoredSample[]> {
+  /** The samples at `indices` of a prepared call, from one model call. */
+  private async fetchSamples(call: PreparedCall, indices: number[]): Promise<StoredSample[]> {
+    const { keys } = call;
     // Single flight: identical requests racing in one run share one call instead of paying twice.
     const flightKey =
       indices.length === 1 ? (keys[indices[0] as number] as string) : indices.map((i) => keys[i]).join(",");
     const existing = this.inflight.get(flightKey);
     if (existing) return existing;
-    const promise = this.callModel(model, request, canonical, indices, keys);
+    const promise = this.callModel(call, indices);
     this.inflight.set(flightKey, promise);
     try {
       return await promise;
@@ -254,13 +238,8 @@ export class RunEngine {
     }
   }
 
-  private async callModel(
-    model: LanguageModel,
-    request: GenerateRequest,
-    canonical: string,
-    indices: number[],
-    keys: string[],
-  ): Promise<StoredSample[]> {
+  private async callModel(call: PreparedCall, indices: number[]): Promise<StoredSample[]> {
+    const { model, request, canonical, keys } = call;
     const lane = this.lane(model);
     const n = indices.length;
     const estimate = estimateTokens(request, n);
@@ -381,6 +360,19 @@ export class RunEngine {
     this.session.outputTokens += paid.outputTokens;
     this.session.cost += paid.cost;
   }
+}
+
+/** A sample as methods see it; built field by field (no spread) because it runs once per sample. */
+function toSample(stored: StoredSample, sample: number, cached: boolean): Sample {
+  const out: Sample = {
+    text: stored.text,
+    finishReason: stored.finishReason,
+    usage: stored.usage,
+    sample,
+    cached,
+  };
+  if (stored.structuredMode) out.structuredMode = stored.structuredMode;
+  return out;
 }
 
 /** Tokens a call will use, for the TPM bucket before the real usage is known. */

@@ -7,7 +7,14 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import type { RecordedRequest, ScriptedServer } from "./scripted-server.js";
+import { afterEach } from "vitest";
+import { tempDir } from "./cli.js";
+import {
+  type RecordedRequest,
+  type ScriptedServer,
+  type ScriptedServerOptions,
+  startScriptedServer,
+} from "./scripted-server.js";
 
 export interface Instruction {
   id?: string | number;
@@ -160,4 +167,58 @@ export function countBy<T>(values: readonly T[], keyOf: (value: T) => string): M
 export function sourceSample(record: Record<string, unknown>): string {
   const lineage = record.lineage as { source_id: string };
   return `${lineage.source_id}#${String(record.sample)}`;
+}
+
+export const MODEL = "test-model";
+
+export type Cleanup = () => Promise<void> | void;
+
+/** A list of cleanups run (last first) after each test of the calling file. */
+export function cleanupsAfterEach(): Cleanup[] {
+  const cleanups: Cleanup[] = [];
+  afterEach(async () => {
+    while (cleanups.length > 0) await cleanups.pop()!();
+  });
+  return cleanups;
+}
+
+export interface RespondFixture {
+  dir: string;
+  server: ScriptedServer;
+  input: string;
+  out: string;
+  runDir: string;
+  /** `respond` with input, output, server, model, quiet progress and fast retries, plus `extra`. */
+  args(extra?: string[], input?: string): string[];
+}
+
+/** A temp dir, a scripted server and the argv of a `respond` run against it; all cleaned up after the test. */
+export async function respondFixture(
+  cleanups: Cleanup[],
+  options: ScriptedServerOptions = {},
+  inputName = "instructions.jsonl",
+): Promise<RespondFixture> {
+  const dir = tempDir("selfalign-respond-");
+  cleanups.push(() => removeDir(dir));
+  const server = await startScriptedServer(options);
+  cleanups.push(() => server.close());
+  const input = join(dir, inputName);
+  const out = join(dir, "out.jsonl");
+  const base = ["--out", out, "--base-url", server.baseUrl, "--model", MODEL, "--progress", "none"];
+  return {
+    dir,
+    server,
+    input,
+    out,
+    runDir: `${out}.run`,
+    args: (extra = [], inPath = input) => [
+      "respond",
+      "--in",
+      inPath,
+      ...base,
+      "--retry-base-ms",
+      "20",
+      ...extra,
+    ],
+  };
 }
