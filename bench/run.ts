@@ -8,35 +8,15 @@
  *     64, as a share of the 64 / 0.1 s = 640 requests/s bound.
  * Servers run in a child process so they do not share the client's event loop.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { Pool } from "undici";
 import { RunEngine } from "../src/engine/engine.js";
 import { RunDirectory } from "../src/engine/run-dir.js";
 import { createOpenAICompatibleModel } from "../src/llm/openai-compatible.js";
 import { respond } from "../src/methods/responses/respond.js";
-
-interface Server {
-  baseUrl: string;
-  stop(): void;
-}
-
-async function startServer(latencyMs: number): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", join(import.meta.dirname, "fixed-server.ts"), "--latency-ms", String(latencyMs)],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  const lines = createInterface({ input: child.stdout });
-  const first = await new Promise<string>((resolve) => lines.once("line", resolve));
-  const { baseUrl } = JSON.parse(first) as { baseUrl: string };
-  return { baseUrl, stop: () => child.kill("SIGTERM") };
-}
+import { startServer } from "./server.js";
 
 interface Rate {
   rps: number;
