@@ -86,7 +86,8 @@ async function runInDirectory(
     runDir.finish("error", { command, status: "error", error: message });
     throw error;
   }
-  runDir.events.emit({ type: "session-start", command, session: runDir.sessionId });
+  const startedAt = performance.now();
+  runDir.events.emit({ type: "session-start", command, session: runDir.sessionId, pid: process.pid });
 
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -135,6 +136,7 @@ async function runInDirectory(
     status: outcome.status,
     ...outcome.result,
     ...spend(engine),
+    elapsedS: Math.round((performance.now() - startedAt) / 100) / 10,
     runDir: runDir.path,
   };
   runDir.events.emit({ type: "session-end", ...summary });

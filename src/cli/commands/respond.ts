@@ -104,7 +104,7 @@ function outcome(stats: RespondStats, outputPath: string): SessionOutcome {
         : stats.failed > 0
           ? "partial"
           : "complete";
-  let headline = `${stats.finished} of ${stats.read} instructions read done, ${stats.written} records written to ${outputPath}`;
+  let headline = `${stats.finished} instructions done of ${stats.read} read, ${stats.written} records written to ${outputPath}`;
   if (stats.alreadyWritten) headline += `, ${stats.alreadyWritten} already there`;
   if (stats.failed) headline += `, ${stats.failed} failed (see events.jsonl; re-run to retry)`;
   if (stats.invalidStructured) headline += `, ${stats.invalidStructured} with invalid structured output`;
