@@ -10,6 +10,7 @@ import type {
   LogprobsResult,
   Usage,
 } from "../llm/language-model.js";
+import { ModelCallError } from "../llm/errors.js";
 import { costOf } from "../llm/pricing.js";
 import { canonicalJson } from "../util/canonical.js";
 import { Budget, type BudgetLimits } from "./budget.js";
@@ -149,20 +150,35 @@ export class RunEngine {
         this.session.cachedSamples++;
       }
     }
-    if (missing.length === 0) return out;
-    const chunk = Math.max(1, model.maxSamplesPerCall);
+    // A server may return fewer samples than asked (Ollama ignores `n`): keep what came and ask again for
+    // the rest; the provider has lowered its maxSamplesPerCall by then. Each round makes progress.
+    let todo = missing;
+    while (todo.length > 0) {
+      todo = await this.fetchMissing(call, todo, out);
+    }
+    return out;
+  }
+
+  /** Fetches the samples at `missing` into `out`; returns the indices still missing. */
+  private async fetchMissing(call: PreparedCall, missing: number[], out: Sample[]): Promise<number[]> {
+    const chunk = Math.max(1, call.model.maxSamplesPerCall);
     if (missing.length <= chunk) {
       // The common case (one call answers every missing sample): no closures, no Promise.all.
-      this.fill(out, missing, await this.fetchSamples(call, missing));
-      return out;
+      const stored = await this.fetchSamples(call, missing);
+      this.fill(out, missing, stored);
+      return missing.slice(stored.length);
     }
-    const pending: Promise<void>[] = [];
+    const pending: Promise<number[]>[] = [];
     for (let start = 0; start < missing.length; start += chunk) {
       const indices = missing.slice(start, start + chunk);
-      pending.push(this.fetchSamples(call, indices).then((s) => this.fill(out, indices, s)));
+      pending.push(
+        this.fetchSamples(call, indices).then((stored) => {
+          this.fill(out, indices, stored);
+          return indices.slice(stored.length);
+        }),
+      );
     }
-    await Promise.all(pending);
-    return out;
+    return (await Promise.all(pending)).flat();
   }
 
   private fill(out: Sample[], indices: number[], stored: StoredSample[]): void {
@@ -259,12 +275,13 @@ export class RunEngine {
       // Let every reply that arrived in this event-loop turn hand its slot to the next request before
       // any of them does its bookkeeping: replies come in bursts, and dispatch-first keeps the server busy.
       await this.endOfTurn();
-      if (result.completions.length < n) {
-        throw new Error(`model ${model.id} returned ${result.completions.length} samples, expected ${n}`);
+      if (result.completions.length === 0) {
+        throw new ModelCallError("malformed", `model ${model.id} returned no completion`);
       }
+      const got = Math.min(n, result.completions.length);
       const cost = costOf(result.usage, lane.settings.price);
       paid = { ...result.usage, cost };
-      const stored = splitUsage(result.usage, n).map(
+      const stored = splitUsage(result.usage, got).map(
         (usage, j): StoredSample => ({
           text: (result.completions[j] as Completion).text,
           finishReason: (result.completions[j] as Completion).finishReason,
@@ -294,7 +311,7 @@ export class RunEngine {
           };
         }),
       );
-      this.count(paid, n);
+      this.count(paid, got);
       return stored;
     } finally {
       if (admitted) this.budget.settle(paid);
