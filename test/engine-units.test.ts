@@ -100,6 +100,11 @@ describe("Budget", () => {
     budget.reserve();
     const tokens = new Budget({ maxTokens: 10 }, { calls: 0, inputTokens: 6, outputTokens: 4, cost: 0 });
     expect(() => tokens.reserve()).toThrow(/maxTokens/);
+    // Calls in flight count at the run's average so far (30 tokens a call here).
+    const ahead = new Budget({ maxTokens: 100 }, { calls: 2, inputTokens: 40, outputTokens: 20, cost: 0 });
+    ahead.reserve();
+    ahead.reserve();
+    expect(() => ahead.reserve()).toThrow(/maxTokens 60 of 100 \(about 60 more in calls in flight\)/);
   });
 });
 

@@ -2,8 +2,9 @@
  * Run budgets. They count everything the run directory has paid for (all sessions), so re-running a
  * stopped command with the same budget stops again at once, and raising the budget continues where it
  * stopped. Cached answers cost nothing and are always served. `maxCalls` is exact (in-flight calls hold a
- * reservation); tokens and cost are known only after a call, so those stop new calls once reached and
- * may be exceeded by the calls already in flight.
+ * reservation). Tokens and cost are known only after a call, so calls in flight are counted at the run's
+ * average per call so far: the run stops close to the limit and may pass it by what those calls use
+ * beyond the average.
  */
 import type { SpendTotals } from "./call-cache.js";
 
@@ -18,9 +19,12 @@ export class BudgetExhaustedError extends Error {
     readonly limit: keyof BudgetLimits,
     readonly spent: number,
     readonly max: number,
+    /** What calls in flight are expected to add. */
+    readonly inFlight = 0,
   ) {
+    const pending = inFlight > 0 ? ` (about ${round(inFlight)} more in calls in flight)` : "";
     super(
-      `budget reached: ${limit} ${round(spent)} of ${max}; raise it and re-run the same command to continue`,
+      `budget reached: ${limit} ${round(spent)} of ${max}${pending}; raise it and re-run the same command to continue`,
     );
     this.name = "BudgetExhaustedError";
   }
@@ -43,11 +47,16 @@ export class Budget {
     const { maxCalls, maxTokens, maxCost } = this.limits;
     if (maxCalls !== undefined && this.spent.calls + this.inFlight >= maxCalls)
       throw new BudgetExhaustedError("maxCalls", this.spent.calls + this.inFlight, maxCalls);
+    // Calls in flight will use about what an average call of this run has used so far.
+    const calls = Math.max(1, this.spent.calls);
     const tokens = this.spent.inputTokens + this.spent.outputTokens;
-    if (maxTokens !== undefined && tokens >= maxTokens)
-      throw new BudgetExhaustedError("maxTokens", tokens, maxTokens);
-    if (maxCost !== undefined && this.spent.cost >= maxCost)
-      throw new BudgetExhaustedError("maxCost", this.spent.cost, maxCost);
+    const tokensAhead = (this.inFlight * tokens) / calls;
+    if (maxTokens !== undefined && tokens + tokensAhead >= maxTokens)
+      throw new BudgetExhaustedError("maxTokens", tokens, maxTokens, tokensAhead);
+    const cost = this.spent.cost;
+    const costAhead = (this.inFlight * cost) / calls;
+    if (maxCost !== undefined && cost + costAhead >= maxCost)
+      throw new BudgetExhaustedError("maxCost", cost, maxCost, costAhead);
     this.inFlight++;
   }
 
