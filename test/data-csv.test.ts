@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readCsv } from "../src/data/index.js";
-import { collect, failure, tempFiles } from "./helpers/data-files.js";
+import { collect, failure, tempFiles } from "../testkit/data-files.js";
 
 const file = tempFiles("csv");
 

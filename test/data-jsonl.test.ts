@@ -1,7 +1,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { type InputRecord, readJsonl } from "../src/data/index.js";
-import { collect, failure, tempFiles } from "./helpers/data-files.js";
+import { collect, failure, tempFiles } from "../testkit/data-files.js";
 
 const file = tempFiles("jsonl");
 

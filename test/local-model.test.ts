@@ -17,7 +17,7 @@ import {
   DEFAULT_LOCAL_MODEL_URI,
   type LocalModel,
 } from "../src/llm/local/index.js";
-import { tinyGgufPath } from "./helpers/tiny-gguf.js";
+import { tinyGgufPath } from "../testkit/tiny-gguf.js";
 
 const SEQUENCES = 3;
 

@@ -7,7 +7,7 @@ import {
   scriptedLogprob,
   scriptedTokenize,
   startScriptedServer,
-} from "./helpers/scripted-server.js";
+} from "../testkit/scripted-server.js";
 
 const MODEL = "test-model";
 const KEY = "sk-test-0123456789abcdef";

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cleanEnv, runCli } from "./helpers/cli.js";
+import { cleanEnv, runCli } from "../testkit/cli.js";
 import {
   chatRequests,
   cleanupsAfterEach,
@@ -22,8 +22,8 @@ import {
   sourceSample,
   userMessageOf,
   writeJsonl,
-} from "./helpers/respond-e2e.js";
-import type { ScriptedServerOptions } from "./helpers/scripted-server.js";
+} from "../testkit/respond-e2e.js";
+import type { ScriptedServerOptions } from "../testkit/scripted-server.js";
 
 const cleanups = cleanupsAfterEach();
 

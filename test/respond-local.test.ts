@@ -9,9 +9,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { cleanEnv, runCli, tempDir } from "./helpers/cli.js";
-import { readJson, readJsonlFile, removeDir, writeJsonl } from "./helpers/respond-e2e.js";
-import { tinyGgufPath } from "./helpers/tiny-gguf.js";
+import { cleanEnv, runCli, tempDir } from "../testkit/cli.js";
+import { readJson, readJsonlFile, removeDir, writeJsonl } from "../testkit/respond-e2e.js";
+import { tinyGgufPath } from "../testkit/tiny-gguf.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 let gguf: string;

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli, startCli as spawnCli } from "./helpers/cli.js";
+import { runCli, startCli as spawnCli } from "../testkit/cli.js";
 import {
   chatRequests,
   cleanupsAfterEach,
@@ -23,8 +23,8 @@ import {
   userMessageOf,
   waitFor,
   writeJsonl,
-} from "./helpers/respond-e2e.js";
-import type { ScriptedServerOptions } from "./helpers/scripted-server.js";
+} from "../testkit/respond-e2e.js";
+import type { ScriptedServerOptions } from "../testkit/scripted-server.js";
 
 const cleanups = cleanupsAfterEach();
 

@@ -3,6 +3,8 @@
  * can, otherwise sends the call through the model's lane (limits, retries), pays it against the budget
  * and stores it before returning, so a finished call is never asked twice.
  */
+
+import { ModelCallError } from "../llm/errors.js";
 import type {
   Completion,
   GenerateRequest,
@@ -10,7 +12,6 @@ import type {
   LogprobsResult,
   Usage,
 } from "../llm/language-model.js";
-import { ModelCallError } from "../llm/errors.js";
 import { costOf } from "../llm/pricing.js";
 import { canonicalJson } from "../util/canonical.js";
 import { Budget, type BudgetLimits } from "./budget.js";
@@ -138,7 +139,7 @@ export class RunEngine {
 
   /** Answers a prepared call: cached samples from the cache, the rest from the model. */
   async run(call: PreparedCall): Promise<Sample[]> {
-    const { model, keys } = call;
+    const { keys } = call;
     const samples = keys.length;
     const out: Sample[] = new Array(samples);
     const missing: number[] = [];

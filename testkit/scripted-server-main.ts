@@ -1,6 +1,6 @@
 /**
  * Runs the scripted OpenAI-compatible server as its own process, for benchmarks:
- *   node --import tsx test/helpers/scripted-server-main.ts --latency-ms 100
+ *   node --import tsx testkit/scripted-server-main.ts --latency-ms 100
  * Prints one JSON line {"baseUrl": ...} once listening; exits on SIGTERM/SIGINT.
  * Requests are not recorded (memory would grow without bound); GET /__stats returns
  * {requests, inFlight, maxInFlight}, POST /__reset clears them, POST /__faults queues a JSON array of faults.

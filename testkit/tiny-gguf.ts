@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildTinyLlamaGguf, type TinyLlamaOptions } from "../../src/llm/local/gguf-writer.js";
+import { buildTinyLlamaGguf, type TinyLlamaOptions } from "../src/llm/local/gguf-writer.js";
 
 const cache = new Map<string, Promise<string>>();
 

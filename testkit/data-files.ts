@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
-import { InputError, type InputRecord } from "../../src/data/index.js";
+import { InputError, type InputRecord } from "../src/data/index.js";
 
 /** Returns `file(content)`, which writes a new temp file ending in `ext`; all are removed after the suite. */
 export function tempFiles(ext: string): (content: string | Buffer) => string {
