@@ -152,6 +152,16 @@ describe("RunEngine", () => {
     runDir.close();
   });
 
+  it("keeps run state across sessions", () => {
+    const { runDir, path } = setup(double());
+    runDir.setState("loop", { round: 3, pool: ["a"] });
+    runDir.close();
+    const again = RunDirectory.open(path, {});
+    expect(again.getState("loop")).toEqual({ round: 3, pool: ["a"] });
+    expect(again.getState("missing")).toBeUndefined();
+    again.close();
+  });
+
   it("replays the journal of a process that died before its batched commit", async () => {
     const model = double();
     const { engine, path } = setup(model);

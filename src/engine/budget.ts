@@ -69,8 +69,4 @@ export class Budget {
     this.spent.outputTokens += paid.outputTokens;
     this.spent.cost += paid.cost;
   }
-
-  get totals(): Readonly<SpendTotals> {
-    return this.spent;
-  }
 }

@@ -120,10 +120,6 @@ export class RunEngine {
     this.stopping = true;
   }
 
-  get stopped(): boolean {
-    return this.stopping;
-  }
-
   /** Computes the canonical request and the per-sample cache keys. */
   prepare(model: LanguageModel, request: GenerateRequest, samples = 1): PreparedCall {
     const canonical = canonicalRequest(request);

@@ -10,7 +10,6 @@ export type RunEvent = { type: string } & Record<string, unknown>;
 
 export class EventLog {
   private fd: number | undefined;
-  private readonly listeners: Array<(event: RunEvent & { time: string }) => void> = [];
 
   constructor(readonly path: string) {
     this.fd = openSync(path, "a");
@@ -19,11 +18,6 @@ export class EventLog {
   emit(event: RunEvent): void {
     const stamped = { time: new Date().toISOString(), ...event };
     if (this.fd !== undefined) writeSync(this.fd, `${redact(JSON.stringify(stamped))}\n`);
-    for (const listener of this.listeners) listener(stamped);
-  }
-
-  onEvent(listener: (event: RunEvent & { time: string }) => void): void {
-    this.listeners.push(listener);
   }
 
   close(): void {

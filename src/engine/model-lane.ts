@@ -45,10 +45,6 @@ export class ModelLane {
     this.backoff = settings.backoff ?? defaultBackoff;
   }
 
-  get inFlight(): number {
-    return this.semaphore.inUse;
-  }
-
   /**
    * Runs `call` within the limits, retrying transient failures. `estimatedTokens` is charged to the TPM
    * bucket up front and corrected by `actualTokens` of the result. `admit` runs once the call holds its

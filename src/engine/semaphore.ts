@@ -8,10 +8,6 @@ export class Semaphore {
       throw new Error(`concurrency must be a positive integer, got ${limit}`);
   }
 
-  get inUse(): number {
-    return this.active;
-  }
-
   acquire(): Promise<void> | undefined {
     if (this.active < this.limit) {
       this.active++;
