@@ -1,10 +1,12 @@
 /**
  * Where the client's CPU goes per request (npm run bench:layers): the same 30 000 requests against the
- * zero-latency server through (1) the provider alone, (2) the engine (cache, lane, budget; no method),
- * (3) `respond` (reading input, records, ordered output). Client CPU per request from process.cpuUsage,
+ * zero-latency server through Node's fetch and node:http keep-alive clients (for context), then (1) the
+ * provider alone, (2) the engine (cache, lane, budget; no method), (3) `respond` (reading input, records,
+ * ordered output). Client CPU per request from process.cpuUsage,
  * third round of each (the first two warm up the JIT).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { Agent, request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RunEngine } from "../src/engine/engine.js";
@@ -30,6 +32,35 @@ async function workers(work: (i: number) => Promise<unknown>): Promise<void> {
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 }
 
+/** Node's own keep-alive clients, for context: what a hand-written loop without undici would cost. */
+function viaFetch(baseUrl: string, i: number, round: number): Promise<unknown> {
+  const body = JSON.stringify({ model: "bench", messages: request(i, round).messages, max_tokens: 64 });
+  return fetch(`${baseUrl}/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+  }).then((r) => r.json());
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+function viaHttp(baseUrl: string, i: number, round: number): Promise<unknown> {
+  const body = JSON.stringify({ model: "bench", messages: request(i, round).messages, max_tokens: 64 });
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      `${baseUrl}/chat/completions`,
+      { method: "POST", agent, headers: { "content-type": "application/json" } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve(JSON.parse(Buffer.concat(chunks).toString("utf8"))));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
 const server = await startServer(0);
 const model = createOpenAICompatibleModel({
   baseUrl: server.baseUrl,
@@ -37,7 +68,8 @@ const model = createOpenAICompatibleModel({
   connections: CONCURRENCY,
 });
 const results: Record<string, number> = {};
-for (const layer of ["provider", "engine", "respond"] as const) {
+const rates: Record<string, number> = {};
+for (const layer of ["fetch", "http", "provider", "engine", "respond"] as const) {
   for (let round = 0; round < 3; round++) {
     const dir = mkdtempSync(join(tmpdir(), "selfalign-layers-"));
     const runDir = RunDirectory.open(join(dir, "run"), { bench: "layers" });
@@ -49,7 +81,10 @@ for (const layer of ["provider", "engine", "respond"] as const) {
     );
     writeFileSync(input, `${lines.join("\n")}\n`);
     const cpu = process.cpuUsage();
-    if (layer === "provider") await workers((i) => model.generate(request(i, round)));
+    const started = performance.now();
+    if (layer === "fetch") await workers((i) => viaFetch(server.baseUrl, i, round));
+    else if (layer === "http") await workers((i) => viaHttp(server.baseUrl, i, round));
+    else if (layer === "provider") await workers((i) => model.generate(request(i, round)));
     else if (layer === "engine") await workers((i) => engine.generate(model, request(i, round)));
     else
       await respond({
@@ -61,10 +96,14 @@ for (const layer of ["provider", "engine", "respond"] as const) {
       });
     const used = process.cpuUsage(cpu);
     results[layer] = (used.user + used.system) / TOTAL;
+    rates[layer] = TOTAL / ((performance.now() - started) / 1000);
     runDir.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log(`${layer.padEnd(8)} ${results[layer]?.toFixed(1)} us client CPU per request`);
+  console.log(
+    `${layer.padEnd(8)} ${results[layer]?.toFixed(1)} us client CPU per request, ${rates[layer]?.toFixed(0)} req/s`,
+  );
 }
 await model.close();
+agent.destroy();
 server.stop();
