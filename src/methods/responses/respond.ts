@@ -4,7 +4,7 @@
  * ask the engine, write records with lineage; nothing here knows about HTTP, caching or retries.
  */
 import { basename } from "node:path";
-import type { z } from "zod";
+import { z } from "zod";
 import { JsonlWriter, optionalString, readJsonlKeys, readRecords, requireString } from "../../data/index.js";
 import type { InputRecord } from "../../data/input-record.js";
 import { BudgetExhaustedError } from "../../engine/budget.js";
@@ -13,7 +13,7 @@ import { OrderedSink } from "../../engine/ordered-sink.js";
 import { generateObjects, type StructuredResult } from "../../engine/structured.js";
 import { TaskGroup } from "../../engine/task-group.js";
 import type { ChatMessage, GenerateRequest, LanguageModel, Usage } from "../../llm/language-model.js";
-import { sha256 } from "../../util/canonical.js";
+import { canonicalJson, sha256 } from "../../util/canonical.js";
 
 export interface GenerationSettings {
   temperature?: number;
@@ -90,6 +90,10 @@ export async function respond(options: RespondOptions): Promise<RespondStats> {
   const inputField = options.inputField ?? "input";
   const samples = options.samples ?? 1;
   const stats = options.stats ?? newRespondStats();
+  // Output ids depend on the schema too: editing the schema file must not pass for finished work.
+  const schemaTag = options.structured
+    ? sha256(canonicalJson(z.toJSONSchema(options.structured.schema)))
+    : "";
 
   // Records already in the output (a previous session) are not written again.
   const done = await readJsonlKeys(outputPath, (r) => (typeof r.id === "string" ? r.id : undefined));
@@ -126,9 +130,9 @@ export async function respond(options: RespondOptions): Promise<RespondStats> {
 
   try {
     for await (const record of readRecords(inputPath)) {
-      if (stats.stoppedBy || firstError !== undefined) break;
+      if (stats.stoppedBy) break;
       stats.read++;
-      const job = planJob(engine, record, field, inputField, samples, model, options);
+      const job = planJob(engine, record, { field, inputField, samples, schemaTag }, model, options);
       let todo = 0;
       for (const id of job.outputIds) if (!done.has(id)) todo++;
       stats.alreadyWritten += samples - todo;
@@ -175,12 +179,11 @@ interface Job {
 function planJob(
   engine: RunEngine,
   record: InputRecord,
-  field: string,
-  inputField: string,
-  samples: number,
+  shape: { field: string; inputField: string; samples: number; schemaTag: string },
   model: LanguageModel,
   options: RespondOptions,
 ): Job {
+  const { field, inputField, samples, schemaTag } = shape;
   const instruction = requireString(record, field);
   const input = optionalString(record, inputField);
   const rawId = record.value.id;
@@ -201,10 +204,9 @@ function planJob(
     seed: g.seed,
   };
   const call = engine.prepare(model, request, samples);
-  const schemaName = options.structured?.name ?? "";
   // The output id depends on the source and on the sample's cache key (model, request, sample index), so
   // a changed setting yields new records instead of being mistaken for work already done.
-  const outputIds = call.keys.map((key) => sha256(`${sourceId}\u0000${key}\u0000${schemaName}`).slice(0, 16));
+  const outputIds = call.keys.map((key) => sha256(`${sourceId}\u0000${key}\u0000${schemaTag}`).slice(0, 16));
   return { sourceId, instruction, input, call, outputIds, record };
 }
 
