@@ -1,4 +1,4 @@
-/** Starts bench/fixed-server.ts in its own process (so it does not share the client's event loop). */
+/** Starts the scripted OpenAI-compatible server (testkit/) in its own process, so it does not share the client's event loop. */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -9,7 +9,7 @@ export interface BenchServer {
 }
 
 export async function startServer(latencyMs: number): Promise<BenchServer> {
-  const script = join(import.meta.dirname, "fixed-server.ts");
+  const script = join(import.meta.dirname, "..", "testkit", "scripted-server-main.ts");
   const child = spawn(process.execPath, ["--import", "tsx", script, "--latency-ms", String(latencyMs)], {
     stdio: ["ignore", "pipe", "inherit"],
   });

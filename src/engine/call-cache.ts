@@ -39,7 +39,7 @@ export interface SpendTotals {
 
 /** Rows waiting for the batched commit; flushed when this many are pending or after FLUSH_MS. */
 const FLUSH_ROWS = 4096;
-const FLUSH_MS = 200;
+const FLUSH_MS = 1000;
 
 export class CallCache {
   private readonly getStmt: Database.Statement<[string], string>;
