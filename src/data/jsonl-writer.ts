@@ -70,7 +70,7 @@ export class JsonlWriter {
     const fd = this.openFd();
     const json = JSON.stringify(record);
     if (json === undefined) throw new TypeError(`${this.path}: cannot write a value that has no JSON form`);
-    writeFully(fd, Buffer.from(`${json}\n`, "utf8"));
+    writeLine(fd, `${json}\n`);
     this.written += 1;
   }
 
@@ -95,6 +95,17 @@ export class JsonlWriter {
     if (this.fd === undefined) throw new Error(`${this.path}: JsonlWriter is closed`);
     return this.fd;
   }
+}
+
+/**
+ * Writes a string without first copying it into a Buffer (the common case: one call, done). Only a short
+ * write, which on a regular file means trouble such as a full disk, falls back to writing the remainder.
+ */
+function writeLine(fd: number, line: string): void {
+  const written = writeSync(fd, line);
+  if (written === line.length) return; // ASCII line written whole (bytes === chars)
+  const bytes = Buffer.from(line, "utf8");
+  if (written < bytes.length) writeFully(fd, bytes.subarray(written));
 }
 
 /** write(2) on a regular file only comes back short when something is wrong (disk full); retry the rest. */

@@ -3,7 +3,7 @@
  * GenerateRequest (sorted key order, undefined members left out): it is the same string the generic
  * canonicalJson would give, computed several times faster, which matters at thousands of calls a second.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { GenerateRequest } from "../llm/language-model.js";
 import { canonicalJson } from "../util/canonical.js";
 
@@ -28,8 +28,6 @@ export function canonicalRequest(request: GenerateRequest): string {
 
 /** The cache key of one sample: model identity, call kind, canonical request and sample index. */
 export function callKey(modelId: string, kind: string, canonical: string, sample: number): string {
-  return createHash("sha256")
-    .update(`v1\u0000${modelId}\u0000${kind}\u0000${sample}\u0000`)
-    .update(canonical)
-    .digest("hex");
+  // crypto.hash (one shot) is about twice as fast as createHash().update().digest() for short inputs.
+  return hash("sha256", `v1\u0000${modelId}\u0000${kind}\u0000${sample}\u0000${canonical}`, "hex");
 }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /**
  * JSON with object keys sorted at every depth and `undefined` members dropped, so that two requests
@@ -21,7 +21,7 @@ function sortKeys(value: unknown): unknown {
 
 /** Hex SHA-256 of a string. */
 export function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  return hash("sha256", text, "hex");
 }
 
 /** A short, stable id for anything JSON-serializable (first 16 hex chars of the canonical hash). */
