@@ -20,6 +20,7 @@ import { type LaneSettings, ModelLane } from "./model-lane.js";
 import { callKey, canonicalRequest } from "./request-key.js";
 import { Rng } from "./rng.js";
 import type { RunDirectory } from "./run-dir.js";
+import { estimateTokens, splitUsage } from "./usage.js";
 
 /** A request with its cache keys computed: lets a method derive record ids from the keys for free. */
 export interface PreparedCall {
@@ -387,21 +388,4 @@ function toSample(stored: StoredSample, sample: number, cached: boolean): Sample
   };
   if (stored.structuredMode) out.structuredMode = stored.structuredMode;
   return out;
-}
-
-/** Tokens a call will use, for the TPM bucket before the real usage is known. */
-function estimateTokens(request: GenerateRequest, n: number): number {
-  let chars = request.prompt?.length ?? 0;
-  for (const m of request.messages ?? []) chars += m.content.length;
-  return Math.ceil(chars / 4) + (request.maxTokens ?? 256) * n;
-}
-
-/** Attributes a call's usage to its samples: input to the first, output spread evenly, totals preserved. */
-function splitUsage(usage: Usage, n: number): Usage[] {
-  const base = Math.floor(usage.outputTokens / n);
-  const rest = usage.outputTokens - base * n;
-  return Array.from({ length: n }, (_, j) => ({
-    inputTokens: j === 0 ? usage.inputTokens : 0,
-    outputTokens: base + (j === 0 ? rest : 0),
-  }));
 }
