@@ -74,7 +74,14 @@ export async function runRespond(opts: Record<string, unknown>): Promise<number>
     [{ model, config: modelConfig }],
     { in: inputPath, out: outputPath, field: opts.field, inputField: opts.inputField, samples, generation },
     async ({ engine, progress }) => {
-      const total = await countLines(inputPath);
+      // Counted alongside the run, not before it: a large input must not delay the first call.
+      let total: number | undefined;
+      const counted = countLines(inputPath).then(
+        (n) => {
+          total = n;
+        },
+        () => {},
+      );
       const stats = newRespondStats();
       progress("respond", () => ({ done: stats.finished, total, failed: stats.failed }));
       await respond({
@@ -90,6 +97,7 @@ export async function runRespond(opts: Record<string, unknown>): Promise<number>
         window: Math.max(1024, modelConfig.concurrency * 4),
         stats,
       });
+      await counted; // so the last progress line carries the total
       return outcome(stats, outputPath);
     },
   );
@@ -143,7 +151,7 @@ function readSchema(path: string): { schema: z.ZodType; name: string } {
   }
 }
 
-/** Line count for the progress total: a fast byte scan, streaming. Approximate for JSON arrays and CSV. */
+/** Line count for the progress total (JSONL only): a streaming byte scan; blank lines are counted too. */
 async function countLines(path: string): Promise<number | undefined> {
   if (!/\.(jsonl|ndjson)$/i.test(path)) return undefined;
   const { createReadStream } = await import("node:fs");
