@@ -49,6 +49,7 @@ export {
 } from "./llm/openai-compatible.js";
 export { costOf, type Price, type PriceTable, readPriceTable } from "./llm/pricing.js";
 export { createModel, withEnvironment } from "./llm/resolve-model.js";
+export { type DedupMethod, type DedupOptions, type DedupStats, dedup } from "./methods/filters/dedup.js";
 export {
   type GenerationSettings,
   newRespondStats,
@@ -57,3 +58,16 @@ export {
   type RespondStats,
   respond,
 } from "./methods/responses/respond.js";
+export { ExactDedup, normalizeForDedup } from "./text/exact-dup.js";
+export {
+  DEFAULT_BLACKLIST,
+  type FilterOptions,
+  type FilterVerdict,
+  heuristicFilter,
+} from "./text/filters.js";
+export { type FilterDecision, type FilterRecord, greedyFilter } from "./text/greedy-filter.js";
+export { MinHashDedup, type MinHashOptions } from "./text/minhash.js";
+export { naiveFilter } from "./text/naive-filter.js";
+export { NearDupIndex, type NearestMatch } from "./text/near-dup-index.js";
+export { type RougeScore, rougeL, rougeLTokens } from "./text/rouge-l.js";
+export { resolveTokenizer, type TokenizerMode, tokenize } from "./text/tokenize.js";

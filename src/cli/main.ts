@@ -7,6 +7,7 @@ import { Command, CommanderError } from "commander";
 import { InputError } from "../data/input-error.js";
 import { ModelCallError } from "../llm/errors.js";
 import { redact } from "../util/secrets.js";
+import { dedupCommand } from "./commands/dedup.js";
 import { demoCommand } from "./commands/demo.js";
 import { respondCommand } from "./commands/respond.js";
 import { EXIT } from "./session.js";
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(respondCommand());
   program.addCommand(demoCommand());
+  program.addCommand(dedupCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
