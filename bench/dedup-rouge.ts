@@ -171,7 +171,9 @@ process.stdout.write(
   `dedup-rouge: ${total} texts, kept ${keptAll}, dropped ${total - keptAll}, fast ${fastAll.ms.toFixed(0)} ms; ` +
     `first ${naiveCount}: fast ${fastHead.ms.toFixed(0)} ms vs naive ${naiveHead.ms.toFixed(0)} ms = ` +
     `${result.headToHead.speedup.toFixed(0)}x, decisions ${identical ? "identical" : "DIFFERENT"}; ` +
-    `naive on all ≈ ${(naiveEstimateMs / 1000).toFixed(0)} s (estimate, ${result.estimatedSpeedupAll.toFixed(0)}x); ` +
+    (naiveCount === total
+      ? ""
+      : `naive on all ≈ ${(naiveEstimateMs / 1000).toFixed(0)} s (estimate, ${result.estimatedSpeedupAll.toFixed(0)}x); `) +
     `peak rss ${result.peak.maxRssMB.toFixed(0)} MB\n`,
 );
 if (!identical) process.exitCode = 1;

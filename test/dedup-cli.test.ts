@@ -13,6 +13,7 @@ interface DedupInfo {
   reason: string;
   nearest_id?: string;
   score?: number;
+  tokenizer?: string;
 }
 
 /** The `dedup` annotations of the dropped file, in order. */
@@ -102,6 +103,7 @@ describe("selfalign dedup", () => {
     expect(auto.code).toBe(0);
     expect(readJsonlFile(w.out).map((r) => r.id)).toEqual(["z1"]);
     expect(auto.stderr).toMatch(/tokenizer: cjk 2/);
+    expect(droppedInfo(w.dropped)).toMatchObject([{ reason: "rougeL", nearest_id: "z1", tokenizer: "cjk" }]);
     // rouge_score's tokenizer deletes all non-ASCII text: every Chinese text scores 0 and is kept.
     expect((await runCli(w.args(input, ["--tokenizer", "rouge"]))).code).toBe(0);
     expect(readJsonlFile(w.out).map((r) => r.id)).toEqual(["z1", "z2"]);

@@ -52,7 +52,7 @@ export interface DedupStats {
 
 /** What decides about one text: `check` says whether it duplicates something kept, `keep` remembers it. */
 interface Deduplicator {
-  check(text: string): { id: string; score: number } | undefined;
+  check(text: string): { id: string; score: number; tokenizer?: string } | undefined;
   keep(id: string, text: string): void;
 }
 
@@ -123,7 +123,7 @@ function decide(
   deduplicator: Deduplicator,
   filterOptions: FilterOptions | undefined,
   method: DedupMethod,
-): { reason: string; nearest_id?: string; score?: number; detail?: string } | undefined {
+): { reason: string; nearest_id?: string; score?: number; tokenizer?: string; detail?: string } | undefined {
   if (filterOptions) {
     const verdict = heuristicFilter(text, filterOptions);
     if (!verdict.ok) return { reason: verdict.reason, detail: verdict.detail };
@@ -131,7 +131,8 @@ function decide(
   const duplicate = deduplicator.check(text);
   if (!duplicate) return undefined;
   const reason = method === "exact" ? "exact-duplicate" : method === "minhash" ? "minhash" : "rougeL";
-  return { reason, nearest_id: duplicate.id, score: round(duplicate.score) };
+  const drop = { reason, nearest_id: duplicate.id, score: round(duplicate.score) };
+  return duplicate.tokenizer ? { ...drop, tokenizer: duplicate.tokenizer } : drop;
 }
 
 function createDeduplicator(
@@ -166,7 +167,7 @@ function createDeduplicator(
     check: (text) => {
       const nearest = index.nearest(text, { stopAbove: threshold });
       return nearest.score > threshold && nearest.id !== undefined
-        ? { id: nearest.id, score: nearest.score }
+        ? { id: nearest.id, score: nearest.score, tokenizer: nearest.tokenizer }
         : undefined;
     },
     keep: (id, text) => index.add(id, text),
