@@ -3,7 +3,7 @@
  * turn Ctrl-C into a clean stop, show progress, and end with a token and cost summary. Commands supply
  * only their method call.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { RunConfig } from "../config/model-config.js";
 import { RunEngine } from "../engine/engine.js";
 import { type ProgressSnapshot, startProgress } from "../engine/progress.js";
@@ -11,6 +11,7 @@ import { RunDirectory } from "../engine/run-dir.js";
 import type { LanguageModel } from "../llm/language-model.js";
 import { type Price, type PriceTable, readPriceTable } from "../llm/pricing.js";
 import type { ResolvedModelConfig } from "../llm/resolve-model.js";
+import { redact } from "../util/secrets.js";
 
 export type SessionStatus = "complete" | "budget" | "interrupted" | "partial";
 
@@ -20,6 +21,11 @@ export interface SessionOutcome {
   result: Record<string, unknown>;
   /** One-line human summary of the method's result. */
   headline: string;
+}
+
+export interface SessionOptions {
+  /** Also write the session summary here (e.g. `<out>/summary.json` beside a method's outputs). */
+  summaryPath?: string;
 }
 
 export interface SessionContext {
@@ -36,6 +42,7 @@ export async function runSession(
   models: Array<{ model: LanguageModel; config: ResolvedModelConfig }>,
   config: Record<string, unknown>,
   body: (ctx: SessionContext) => Promise<SessionOutcome>,
+  options: SessionOptions = {},
 ): Promise<number> {
   let runDir: RunDirectory | undefined;
   try {
@@ -48,7 +55,7 @@ export async function runSession(
       models: models.map(({ config: c }) => describeModel(c)),
       versions: versions(),
     });
-    return await runInDirectory(command, runDir, run, prices, models, body);
+    return await runInDirectory(command, runDir, run, prices, models, body, options);
   } finally {
     // Also on a setup error (e.g. --max-cost without a price): release the lock and the models, so the
     // directory is not left locked and a local model does not keep the process alive.
@@ -64,6 +71,7 @@ async function runInDirectory(
   prices: PriceTable,
   models: Array<{ model: LanguageModel; config: ResolvedModelConfig }>,
   body: (ctx: SessionContext) => Promise<SessionOutcome>,
+  options: SessionOptions,
 ): Promise<number> {
   let engine: RunEngine;
   try {
@@ -141,6 +149,7 @@ async function runInDirectory(
   };
   runDir.events.emit({ type: "session-end", ...summary });
   runDir.finish(outcome.status, summary);
+  if (options.summaryPath) writeFileSync(options.summaryPath, `${redact(JSON.stringify(summary, null, 2))}\n`);
   process.stderr.write(formatSummary(command, outcome, engine, runDir.path));
   return exitCodeOf(outcome.status);
 }

@@ -29,6 +29,8 @@ export interface PreparedCall {
   canonical: string;
   /** One cache key per sample index. */
   keys: string[];
+  /** Sample index of keys[0] within the request (see `RunEngine.prepare`); 0 for most calls. */
+  firstSample?: number;
 }
 
 export interface EngineOptions {
@@ -121,17 +123,22 @@ export class RunEngine {
     this.stopping = true;
   }
 
-  /** Computes the canonical request and the per-sample cache keys. */
-  prepare(model: LanguageModel, request: GenerateRequest, samples = 1): PreparedCall {
+  /**
+   * Computes the canonical request and the per-sample cache keys. `firstSample` shifts the sample
+   * indices: sample i of the result is sample `firstSample + i` of the request. Methods use it for
+   * independent draws of a request that may repeat (two prompts that happen to hold the same seeds must
+   * get two answers, not one answer twice from the cache).
+   */
+  prepare(model: LanguageModel, request: GenerateRequest, samples = 1, firstSample = 0): PreparedCall {
     const canonical = canonicalRequest(request);
     const keys = new Array<string>(samples);
-    for (let i = 0; i < samples; i++) keys[i] = callKey(model.id, "generate", canonical, i);
-    return { model, request, canonical, keys };
+    for (let i = 0; i < samples; i++) keys[i] = callKey(model.id, "generate", canonical, firstSample + i);
+    return firstSample === 0 ? { model, request, canonical, keys } : { model, request, canonical, keys, firstSample };
   }
 
   /** `samples` samples of one request, from the cache where possible. */
-  generate(model: LanguageModel, request: GenerateRequest, samples = 1): Promise<Sample[]> {
-    return this.run(this.prepare(model, request, samples));
+  generate(model: LanguageModel, request: GenerateRequest, samples = 1, firstSample = 0): Promise<Sample[]> {
+    return this.run(this.prepare(model, request, samples, firstSample));
   }
 
   /** Answers a prepared call: cached samples from the cache, the rest from the model. */
@@ -298,7 +305,7 @@ export class RunEngine {
               "generate",
               canonical,
               keys[i] as string,
-              i,
+              i + (call.firstSample ?? 0),
               JSON.stringify(s),
               s.usage,
               share,
