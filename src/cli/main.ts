@@ -10,6 +10,7 @@ import { redact } from "../util/secrets.js";
 import { dedupCommand } from "./commands/dedup.js";
 import { demoCommand } from "./commands/demo.js";
 import { respondCommand } from "./commands/respond.js";
+import { selfInstructCommand } from "./commands/self-instruct.js";
 import { EXIT } from "./session.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   program.addCommand(respondCommand());
   program.addCommand(demoCommand());
   program.addCommand(dedupCommand());
+  program.addCommand(selfInstructCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -1,0 +1,118 @@
+/**
+ * `selfInstruct`: the library entry point behind `selfalign self-instruct`. Opens the output files,
+ * picks the strategy (Self-Instruct or its Alpaca variant), runs the bootstrap loop and reports the
+ * funnel. Output files in `outDir`: instructions.jsonl (kept tasks) and dropped.jsonl (with reasons).
+ */
+import { join } from "node:path";
+import { InputError } from "../../data/input-error.js";
+import type { RunEngine } from "../../engine/engine.js";
+import type { LanguageModel } from "../../llm/language-model.js";
+import type { FilterOptions } from "../../text/filters.js";
+import type { TokenizerMode } from "../../text/tokenize.js";
+import { DropLog, type IdentifiedRecord, RecordOutput } from "../shared/record-output.js";
+import { ALPACA_DEFAULTS, type AlpacaSettings, AlpacaStrategy } from "./alpaca.js";
+import { type BootstrapStats, type BootstrapStrategy, newBootstrapStats, runBootstrap } from "./bootstrap.js";
+import type { SeedTask } from "./seed-tasks.js";
+import { SELF_INSTRUCT_DEFAULTS, type SelfInstructSettings, SelfInstructStrategy } from "./self-instruct.js";
+
+export interface SelfInstructOptions {
+  engine: RunEngine;
+  model: LanguageModel;
+  seeds: readonly SeedTask[];
+  /** Tasks wanted in instructions.jsonl. */
+  count: number;
+  outDir: string;
+  style?: "self-instruct" | "alpaca";
+  /** Prompts per round (default 5, as both papers). */
+  batchSize?: number;
+  /** Give up after this many rounds (default: enough for 4x the expected need, at least 10). */
+  maxRounds?: number;
+  /** ROUGE-L F above which a new task is a near-duplicate of the pool (default 0.7). */
+  threshold?: number;
+  tokenizer?: TokenizerMode;
+  filters?: FilterOptions;
+  selfInstruct?: Partial<SelfInstructSettings>;
+  alpaca?: Partial<AlpacaSettings>;
+  /** Counters updated while the run goes (live progress); a fresh object when omitted. */
+  stats?: BootstrapStats;
+}
+
+export interface SelfInstructResult extends BootstrapStats {
+  instructionsPath: string;
+  droppedPath: string;
+  /** Records found already written by an earlier session. */
+  alreadyWritten: number;
+}
+
+export async function selfInstruct(options: SelfInstructOptions): Promise<SelfInstructResult> {
+  const { engine, model, seeds, count } = options;
+  if (!Number.isInteger(count) || count < 1) throw new Error(`count must be a positive integer, got ${count}`);
+  if (seeds.length === 0) throw new Error("no seed tasks");
+  const style = options.style ?? "self-instruct";
+  if (style === "alpaca") requireOutputs(seeds);
+  const batchSize = options.batchSize ?? 5;
+  const instructionsPath = join(options.outDir, "instructions.jsonl");
+  const droppedPath = join(options.outDir, "dropped.jsonl");
+  const output = await RecordOutput.open(instructionsPath, engine.runDir.events);
+  const drops = await DropLog.open(droppedPath, engine.runDir.events);
+  const stats = options.stats ?? newBootstrapStats();
+
+  const completion = options.selfInstruct?.completion ?? options.alpaca?.completion ?? false;
+  const strategy: BootstrapStrategy<IdentifiedRecord> =
+    style === "alpaca"
+      ? new AlpacaStrategy(model, mergeSettings(ALPACA_DEFAULTS, { completion, ...options.alpaca }))
+      : new SelfInstructStrategy(engine, model, mergeSettings(SELF_INSTRUCT_DEFAULTS, { completion, ...options.selfInstruct }));
+  // Expected yield per request is unknown up front; allow generously, then stop rather than loop forever
+  // on a model whose replies never parse.
+  const perRequest = style === "alpaca" ? (options.alpaca?.perRequest ?? ALPACA_DEFAULTS.perRequest) : 4;
+  const maxRounds = options.maxRounds ?? Math.max(10, 4 * Math.ceil(count / (batchSize * perRequest)));
+  try {
+    await runBootstrap(strategy, {
+      engine,
+      model,
+      seeds,
+      count,
+      batchSize,
+      maxRounds,
+      threshold: options.threshold ?? 0.7,
+      tokenizer: options.tokenizer ?? "auto",
+      filters: options.filters ?? {},
+      lookahead: engine.lane(model).settings.concurrency * 2,
+      output,
+      drops,
+      stats,
+    });
+  } finally {
+    output.close();
+    drops.close();
+  }
+  return { ...stats, instructionsPath, droppedPath, alreadyWritten: output.alreadyThere };
+}
+
+function mergeSettings<T extends object>(defaults: T, overrides: Partial<T>): T {
+  const out = { ...defaults };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    const base = (defaults as Record<string, unknown>)[key];
+    (out as Record<string, unknown>)[key] =
+      base && typeof base === "object" && !Array.isArray(base) ? { ...base, ...dropUndefined(value) } : value;
+  }
+  return out;
+}
+
+function dropUndefined(value: unknown): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined));
+}
+
+/** The Alpaca style shows complete tasks, so every seed needs an output. */
+function requireOutputs(seeds: readonly SeedTask[]): void {
+  const bare = seeds.find((seed) => seed.instances.length === 0);
+  if (bare) {
+    throw new InputError(
+      bare.source.file,
+      bare.source.line,
+      "the alpaca style shows complete seed tasks, and this seed has no output (give `output` or `instances`)",
+      { field: "output" },
+    );
+  }
+}
