@@ -53,11 +53,17 @@ export function inContextModel(script: InContextScript = {}) {
       const body = context.endpoint === "completions" ? text.slice(`${first}.`.length) : text;
       return { text: body, finishReason };
     }
-    if (input.includes("new, varied tasks for training") || input.includes("varied tasks for an AI assistant")) {
+    if (
+      input.includes("new, varied tasks for training") ||
+      input.includes("varied tasks for an AI assistant")
+    ) {
       counts.alpaca++;
       const tasks = script.tasks?.(counts.alpaca - 1, context) ?? defaultTasks(hashOf(input), 20);
       const text = tasks
-        .map((t, i) => `${i + 1}. Instruction: ${t}\n${i + 1}. Input: ${i % 2 ? "<noinput>" : `Input ${i}`}\n${i + 1}. Output: Answer ${i} to ${t}\n###`)
+        .map(
+          (t, i) =>
+            `${i + 1}. Instruction: ${t}\n${i + 1}. Input: ${i % 2 ? "<noinput>" : `Input ${i}`}\n${i + 1}. Output: Answer ${i} to ${t}\n###`,
+        )
         .join("\n");
       return { text, finishReason: script.generationFinish?.(counts.alpaca - 1) ?? "stop" };
     }
@@ -67,7 +73,10 @@ export function inContextModel(script: InContextScript = {}) {
       const clf = script.isClassification?.(task) ?? /label|classify/iu.test(task);
       return clf ? "Yes" : "No";
     }
-    if (input.includes("worked examples for a task") || input.includes("is a classification task. First list")) {
+    if (
+      input.includes("worked examples for a task") ||
+      input.includes("is a classification task. First list")
+    ) {
       counts.instances++;
       const task = input.slice(input.lastIndexOf("Task: ") + 6).split("\n")[0] ?? "";
       const outputFirst = input.includes("is a classification task. First list");
@@ -77,9 +86,12 @@ export function inContextModel(script: InContextScript = {}) {
       ];
       const text = outputFirst
         ? examples.map((e) => `Class label: ${e.output}\nInput: ${e.input}`).join("\n")
-        : examples.map((e, i) => `Example ${i + 1}\n${e.input ? `Input: ${e.input}\n` : ""}Output: ${e.output}`).join("\n");
+        : examples
+            .map((e, i) => `Example ${i + 1}\n${e.input ? `Input: ${e.input}\n` : ""}Output: ${e.output}`)
+            .join("\n");
       // A base model continues after the cue the prompt ends with.
-      if (context.endpoint === "completions") return outputFirst ? text.replace(/^Class label:/u, "") : text.replace(/^Example 1\n/u, "");
+      if (context.endpoint === "completions")
+        return outputFirst ? text.replace(/^Class label:/u, "") : text.replace(/^Example 1\n/u, "");
       return text;
     }
     counts.other++;

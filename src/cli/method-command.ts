@@ -68,6 +68,8 @@ export function methodOutcome(
   headline: string,
 ): SessionOutcome {
   const status = statusOf(stop);
-  const suffix = stop ? `; stopped: ${stop.message}${stop.kind === "failed" ? " (re-run to retry)" : ""}` : "";
+  const suffix = stop
+    ? `; stopped: ${stop.message}${stop.kind === "failed" ? " (re-run to retry)" : ""}`
+    : "";
   return { status, result: stop ? { ...result, stopped: stop } : result, headline: headline + suffix };
 }

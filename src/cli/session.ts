@@ -149,7 +149,8 @@ async function runInDirectory(
   };
   runDir.events.emit({ type: "session-end", ...summary });
   runDir.finish(outcome.status, summary);
-  if (options.summaryPath) writeFileSync(options.summaryPath, `${redact(JSON.stringify(summary, null, 2))}\n`);
+  if (options.summaryPath)
+    writeFileSync(options.summaryPath, `${redact(JSON.stringify(summary, null, 2))}\n`);
   process.stderr.write(formatSummary(command, outcome, engine, runDir.path));
   return exitCodeOf(outcome.status);
 }

@@ -59,7 +59,9 @@ const CLASSIFY_EXAMPLES: ReadonlyArray<[string, boolean]> = [
 ];
 
 export function classifyPrompt(instruction: string): string {
-  const shots = CLASSIFY_EXAMPLES.map(([task, clf]) => `Task: ${task}\nClassification: ${clf ? "Yes" : "No"}`);
+  const shots = CLASSIFY_EXAMPLES.map(
+    ([task, clf]) => `Task: ${task}\nClassification: ${clf ? "Yes" : "No"}`,
+  );
   return [
     "A classification task is one whose answer is one label out of a small, fixed set (for example",
     "positive/negative, yes/no, or one of a few named categories). For each task, say whether it is a",

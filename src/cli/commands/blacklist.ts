@@ -6,7 +6,9 @@ export function readBlacklist(path: string): string[] {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new Error(`${path}: cannot read the blacklist: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new Error(
+      `${path}: cannot read the blacklist: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   return text
     .split(/\r?\n/u)

@@ -7,7 +7,14 @@
 import type { Sample } from "../../engine/engine.js";
 import type { Rng } from "../../engine/rng.js";
 import type { GenerateRequest, LanguageModel } from "../../llm/language-model.js";
-import { ALPACA_GENERATE, type AlpacaExample, alpacaMessage, alpacaPrompt, alpacaStops, NO_INPUT } from "../../prompts/alpaca.js";
+import {
+  ALPACA_GENERATE,
+  type AlpacaExample,
+  alpacaMessage,
+  alpacaPrompt,
+  alpacaStops,
+  NO_INPUT,
+} from "../../prompts/alpaca.js";
 import { promptTag } from "../../prompts/prompt.js";
 import type { DroppedRecord } from "../shared/record-output.js";
 import type { BootstrapStrategy, Candidate, KeptTask, PromptPlan } from "./bootstrap.js";
@@ -54,7 +61,11 @@ export class AlpacaStrategy implements BootstrapStrategy<AlpacaRecord> {
     const { perRequest, generation: g } = this.settings;
     const sampling = { temperature: g.temperature, topP: g.topP, maxTokens: g.maxTokens };
     const request: GenerateRequest = this.settings.completion
-      ? { prompt: alpacaPrompt(examples, perRequest), stop: alpacaStops(examples.length + perRequest), ...sampling }
+      ? {
+          prompt: alpacaPrompt(examples, perRequest),
+          stop: alpacaStops(examples.length + perRequest),
+          ...sampling,
+        }
       : { messages: [{ role: "user", content: alpacaMessage(examples, perRequest) }], ...sampling };
     return { request, shown: shown.map((s) => s.id) };
   }
@@ -79,7 +90,14 @@ export class AlpacaStrategy implements BootstrapStrategy<AlpacaRecord> {
     };
     const output = task.output ?? "";
     if (output === "") {
-      return { id: task.id, reason: "empty-output", detail: "the task came without an output", instruction: task.instruction, input: task.input ?? "", meta };
+      return {
+        id: task.id,
+        reason: "empty-output",
+        detail: "the task came without an output",
+        instruction: task.instruction,
+        input: task.input ?? "",
+        meta,
+      };
     }
     return { id: task.id, instruction: task.instruction, input: task.input ?? "", output, meta };
   }
@@ -123,7 +141,11 @@ function splitFields(block: string): Partial<Record<"instruction" | "input" | "o
   const pattern = new RegExp(FIELD.source, "gimu");
   const marks: Array<{ name: "instruction" | "input" | "output"; start: number; end: number }> = [];
   for (let m = pattern.exec(block); m; m = pattern.exec(block)) {
-    marks.push({ name: (m[1] as string).toLowerCase() as "instruction", start: m.index, end: m.index + m[0].length });
+    marks.push({
+      name: (m[1] as string).toLowerCase() as "instruction",
+      start: m.index,
+      end: m.index + m[0].length,
+    });
   }
   for (let i = 0; i < marks.length; i++) {
     const mark = marks[i]!;

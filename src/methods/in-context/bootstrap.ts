@@ -128,6 +128,8 @@ export async function runBootstrap<R extends IdentifiedRecord>(
   const queue: KeptTask[] = [];
   let next = 0;
   let finishing = 0;
+  // Finished into a record (written, or waiting in the sink behind an earlier task still finishing).
+  let succeeded = 0;
   const tasks = new TaskGroup();
   const sink = new OrderedSink<R | DroppedRecord>((record) => {
     if (isDrop(record)) drops.drop(record);
@@ -137,7 +139,7 @@ export async function runBootstrap<R extends IdentifiedRecord>(
     }
   }, Number.MAX_SAFE_INTEGER);
   const pump = () => {
-    const limit = Math.min(count - stats.emitted, options.lookahead);
+    const limit = Math.min(count - succeeded, options.lookahead);
     while (!stats.stoppedBy && next < queue.length && finishing < limit) {
       const task = queue[next++] as KeptTask;
       const seq = sink.tryReserve() as number;
@@ -146,6 +148,7 @@ export async function runBootstrap<R extends IdentifiedRecord>(
         async () => {
           const record = await strategy.finish(task);
           finishing--;
+          if (!isDrop(record)) succeeded++;
           sink.complete(seq, [record]);
           pump();
         },
@@ -160,10 +163,10 @@ export async function runBootstrap<R extends IdentifiedRecord>(
 
   for (let round = stats.rounds; ; ) {
     pump();
-    if (stats.stoppedBy || stats.emitted >= count) break;
+    if (stats.stoppedBy || succeeded >= count) break;
     // Another round is paid for only if we would fall short even if every task in hand finished well;
     // that is true whatever the timing, so the rounds a run makes are the same in every run.
-    if (stats.emitted + finishing + (queue.length - next) >= count) {
+    if (succeeded + finishing + (queue.length - next) >= count) {
       await tasks.below(tasks.size);
       continue;
     }
@@ -217,7 +220,8 @@ type Verdict =
 
 /** The paper's order: a cut-off task, then the heuristic filters, then ROUGE-L against the pool. */
 function judge(candidate: Candidate, index: NearDupIndex, options: BootstrapOptions): Verdict {
-  if (candidate.truncated) return { ok: false, reason: "truncated", detail: "the reply hit the token limit here" };
+  if (candidate.truncated)
+    return { ok: false, reason: "truncated", detail: "the reply hit the token limit here" };
   const heuristic = heuristicFilter(candidate.instruction, options.filters);
   if (!heuristic.ok) return { ok: false, reason: heuristic.reason, detail: heuristic.detail };
   const match = index.nearest(candidate.instruction, { stopAbove: options.threshold });

@@ -11,7 +11,13 @@ export interface Instance {
 }
 
 export interface DroppedInstance extends Instance {
-  reason: "truncated" | "empty-output" | "input-equals-output" | "incomplete" | "too-long" | "conflicting-outputs";
+  reason:
+    | "truncated"
+    | "empty-output"
+    | "input-equals-output"
+    | "incomplete"
+    | "too-long"
+    | "conflicting-outputs";
 }
 
 const EXAMPLE_HEADER = /^\s*(?:\*\*)?example\s*\d*\s*[.:：]?\s*(?:\*\*)?\s*$/imu;
@@ -74,9 +80,9 @@ export function filterInstances(
   const outputsByInput = new Map<string, Set<string>>();
   for (const { input, output } of valid) {
     if (input === "") continue;
-    let outputs = outputsByInput.get(input);
-    if (!outputs) outputsByInput.set(input, (outputs = new Set()));
+    const outputs = outputsByInput.get(input) ?? new Set<string>();
     outputs.add(output);
+    outputsByInput.set(input, outputs);
   }
   const kept: Instance[] = [];
   const seen = new Set<string>();
@@ -93,7 +99,10 @@ export function filterInstances(
   return { kept, dropped };
 }
 
-function invalidReason(instance: Instance, options: InstanceFilterOptions): DroppedInstance["reason"] | undefined {
+function invalidReason(
+  instance: Instance,
+  options: InstanceFilterOptions,
+): DroppedInstance["reason"] | undefined {
   const { input, output } = instance;
   if (output === "") return "empty-output";
   if (input === output) return "input-equals-output";

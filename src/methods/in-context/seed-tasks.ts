@@ -47,9 +47,14 @@ export async function readSeedTasks(file: string): Promise<SeedSet> {
   for (const task of set.tasks) {
     const first = seen.get(task.id);
     if (first !== undefined) {
-      throw new InputError(file, task.source.line, `duplicate seed id "${task.id}" (first on line ${first})`, {
-        field: "id",
-      });
+      throw new InputError(
+        file,
+        task.source.line,
+        `duplicate seed id "${task.id}" (first on line ${first})`,
+        {
+          field: "id",
+        },
+      );
     }
     seen.set(task.id, task.source.line);
   }

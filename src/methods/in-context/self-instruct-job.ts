@@ -46,7 +46,8 @@ export interface SelfInstructResult extends BootstrapStats {
 
 export async function selfInstruct(options: SelfInstructOptions): Promise<SelfInstructResult> {
   const { engine, model, seeds, count } = options;
-  if (!Number.isInteger(count) || count < 1) throw new Error(`count must be a positive integer, got ${count}`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`count must be a positive integer, got ${count}`);
   if (seeds.length === 0) throw new Error("no seed tasks");
   const style = options.style ?? "self-instruct";
   if (style === "alpaca") requireOutputs(seeds);
@@ -61,7 +62,11 @@ export async function selfInstruct(options: SelfInstructOptions): Promise<SelfIn
   const strategy: BootstrapStrategy<IdentifiedRecord> =
     style === "alpaca"
       ? new AlpacaStrategy(model, mergeSettings(ALPACA_DEFAULTS, { completion, ...options.alpaca }))
-      : new SelfInstructStrategy(engine, model, mergeSettings(SELF_INSTRUCT_DEFAULTS, { completion, ...options.selfInstruct }));
+      : new SelfInstructStrategy(
+          engine,
+          model,
+          mergeSettings(SELF_INSTRUCT_DEFAULTS, { completion, ...options.selfInstruct }),
+        );
   // Expected yield per request is unknown up front; allow generously, then stop rather than loop forever
   // on a model whose replies never parse.
   const perRequest = style === "alpaca" ? (options.alpaca?.perRequest ?? ALPACA_DEFAULTS.perRequest) : 4;
@@ -101,7 +106,9 @@ function mergeSettings<T extends object>(defaults: T, overrides: Partial<T>): T 
 }
 
 function dropUndefined(value: unknown): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined),
+  );
 }
 
 /** The Alpaca style shows complete tasks, so every seed needs an output. */

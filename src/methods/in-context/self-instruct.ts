@@ -17,7 +17,13 @@ import { promptTag } from "../../prompts/prompt.js";
 import * as P from "../../prompts/self-instruct.js";
 import type { DroppedRecord } from "../shared/record-output.js";
 import type { BootstrapStrategy, KeptTask, PoolTask, PromptPlan } from "./bootstrap.js";
-import { type DroppedInstance, filterInstances, type Instance, parseInputFirst, parseOutputFirst } from "./instances.js";
+import {
+  type DroppedInstance,
+  filterInstances,
+  type Instance,
+  parseInputFirst,
+  parseOutputFirst,
+} from "./instances.js";
 import type { SeedTask } from "./seed-tasks.js";
 import { parseTaskList } from "./task-list.js";
 
@@ -89,7 +95,10 @@ export class SelfInstructStrategy implements BootstrapStrategy<SelfInstructRecor
   parse(sample: Sample) {
     // A base model continues after "9.": put the number back so the first item parses like the rest.
     const text = this.settings.completion ? `${this.settings.inContext + 1}.${sample.text}` : sample.text;
-    return parseTaskList(text, sample.finishReason).map((t) => ({ instruction: t.text, truncated: t.truncated }));
+    return parseTaskList(text, sample.finishReason).map((t) => ({
+      instruction: t.text,
+      truncated: t.truncated,
+    }));
   }
 
   async finish(task: KeptTask): Promise<SelfInstructRecord | DroppedRecord> {
@@ -128,18 +137,30 @@ export class SelfInstructStrategy implements BootstrapStrategy<SelfInstructRecor
       return {
         id: task.id,
         reason: "no-valid-instances",
-        detail: droppedInstances.length === 0 ? "no examples in the reply" : `all ${droppedInstances.length} examples dropped`,
+        detail:
+          droppedInstances.length === 0
+            ? "no examples in the reply"
+            : `all ${droppedInstances.length} examples dropped`,
         instruction: task.instruction,
         is_classification: classification.isClassification,
         raw_instances: reply.text,
         meta,
       };
     }
-    return { id: task.id, instruction: task.instruction, instances: kept, is_classification: classification.isClassification, meta };
+    return {
+      id: task.id,
+      instruction: task.instruction,
+      instances: kept,
+      is_classification: classification.isClassification,
+      meta,
+    };
   }
 
   private async classify(instruction: string) {
-    const reply = await this.ask(P.classifyPrompt(instruction), { ...this.settings.instanceGeneration, maxTokens: 8 });
+    const reply = await this.ask(P.classifyPrompt(instruction), {
+      ...this.settings.instanceGeneration,
+      maxTokens: 8,
+    });
     const answer = reply.text.trim();
     // The first yes or no word decides; anything else counts as "not classification", as in the paper's parsing.
     const word = /\b(yes|no)\b/iu.exec(answer)?.[1]?.toLowerCase();
