@@ -401,20 +401,6 @@ describe("respond: invalid invocations", () => {
   });
 });
 
-describe("demo against a server", () => {
-  it("uses 256 output tokens by default and an explicit --max-output-tokens as given, even 1024", async () => {
-    const f = await fixture();
-    const base = ["demo", "--base-url", f.server.baseUrl, "--model", MODEL, "--progress", "none"];
-    const first = await runCli([...base, "--dir", join(f.dir, "a")]);
-    expect(first.code).toBe(0);
-    expect(readJsonlFile(join(f.dir, "a", "responses.jsonl"))).toHaveLength(6);
-    const second = await runCli([...base, "--dir", join(f.dir, "b"), "--max-output-tokens", "1024"]);
-    expect(second.code).toBe(0);
-    const maxTokens = chatRequests(f.server).map((r) => (r.body as Record<string, unknown>).max_tokens);
-    expect(maxTokens).toEqual([...Array(6).fill(256), ...Array(6).fill(1024)]);
-  });
-});
-
 describe("respond --help", () => {
   it("lists the options", async () => {
     const result = await runCli(["respond", "--help"]);

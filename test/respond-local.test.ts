@@ -31,48 +31,46 @@ function dir(): string {
 }
 
 describe("demo on the local model", () => {
-  it("writes instructions, responses and a run directory", async () => {
+  it("runs Self-Instruct then responses on the local model, with a run directory", async () => {
+    // Random weights speak gibberish; under the JSON grammar it is still valid JSON, so every step runs.
+    const model = await tinyGgufPath({ contextLength: 4096 });
     const demoDir = join(dir(), "demo");
     const result = await runCli([
       "demo",
       "--model",
-      gguf,
+      model,
       "--dir",
       demoDir,
+      "--count",
+      "2",
       "--max-output-tokens",
-      "16",
+      "96",
+      "--context-size",
+      "4096",
       "--concurrency",
       "2",
       "--progress",
       "none",
     ]);
-    expect(result.stderr).toContain("respond: complete");
+    expect(result.stderr).toContain("demo: complete");
     expect(result.code).toBe(0);
-    expect(readJsonlFile(join(demoDir, "instructions.jsonl"))).toHaveLength(6);
-    const records = readJsonlFile(join(demoDir, "responses.jsonl"));
-    expect(records).toHaveLength(6);
-    expect(records.map((r) => (r.lineage as { source_id: string }).source_id)).toEqual([
-      "demo-1",
-      "demo-2",
-      "demo-3",
-      "demo-4",
-      "demo-5",
-      "demo-6",
-    ]);
-    for (const r of records) {
+    expect(readJsonlFile(join(demoDir, "seeds.jsonl"))).toHaveLength(12);
+    const made = readJsonlFile(join(demoDir, "instructions.jsonl"));
+    const responses = readJsonlFile(join(demoDir, "responses.jsonl"));
+    expect(responses).toHaveLength(made.length);
+    for (const r of responses) {
       expect(typeof r.response).toBe("string");
-      expect(["stop", "length"]).toContain(r.finish_reason);
-      expect((r.usage as { output_tokens: number }).output_tokens).toBeGreaterThan(0);
-      expect((r.usage as { output_tokens: number }).output_tokens).toBeLessThanOrEqual(16);
-      expect(String((r.meta as { model_id: string }).model_id)).toMatch(
-        /^local:tiny-[0-9a-f]+\.gguf#[0-9a-f]{16}$/,
-      );
+      expect(String((r.meta as { model_id: string }).model_id)).toMatch(/^local:tiny-[0-9a-f]+\.gguf#[0-9a-f]{16}$/);
     }
     const run = join(demoDir, "run");
     for (const name of ["config.json", "summary.json", "events.jsonl", "cache.sqlite"]) {
       expect(existsSync(join(run, name)), name).toBe(true);
     }
-    expect(readJson(join(run, "summary.json"))).toMatchObject({ status: "complete", written: 6 });
+    const summary = readJson(join(run, "summary.json"));
+    expect(summary).toMatchObject({ status: "complete", instructions: made.length, responses: made.length });
+    // Generation calls were made (and paid in tokens) even if the gibberish yields no usable task.
+    expect((summary.session as { calls: number }).calls).toBeGreaterThan(0);
+    expect(readJson(join(demoDir, "summary.json"))).toMatchObject({ command: "demo" });
   });
 
   it("fails fast with advice when the default model cannot be downloaded", async () => {

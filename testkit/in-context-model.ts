@@ -47,6 +47,7 @@ export function inContextModel(script: InContextScript = {}) {
       const call = counts.generate++;
       const first = (input.match(/^\d+\. /gmu)?.length ?? 8) + 1;
       const tasks = script.tasks?.(call, context) ?? defaultTasks(hashOf(input));
+      if (context.schema) return JSON.stringify({ tasks });
       const text = tasks.map((t, i) => `${first + i}. ${t}`).join("\n");
       const finishReason = script.generationFinish?.(call) ?? "stop";
       // A base model continues after "9.": the prompt already holds the first number.
@@ -84,6 +85,10 @@ export function inContextModel(script: InContextScript = {}) {
         { input: `first input for ${task}`, output: `first output for ${task}` },
         { input: `second input for ${task}`, output: `second output for ${task}` },
       ];
+      if (context.schema) {
+        const json = outputFirst ? examples.map((e) => ({ label: e.output, input: e.input })) : examples;
+        return JSON.stringify({ examples: json });
+      }
       const text = outputFirst
         ? examples.map((e) => `Class label: ${e.output}\nInput: ${e.input}`).join("\n")
         : examples

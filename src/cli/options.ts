@@ -9,6 +9,7 @@ import {
   type RunConfig,
   runConfigSchema,
 } from "../config/model-config.js";
+import type { GenerationSettings } from "../methods/responses/respond.js";
 
 export function int(value: string): number {
   const n = Number(value);
@@ -141,4 +142,16 @@ function parseWith<S extends typeof modelConfigSchema | typeof runConfigSchema>(
   if (parsed.success) return parsed.data as ReturnType<S["parse"]>;
   const issue = parsed.error.issues[0];
   throw new InvalidArgumentError(`option ${issue?.path.join(".")}: ${issue?.message}`);
+}
+
+/** The generation settings of `addGenerationOptions` from commander's option bag. */
+export function parseGenerationSettings(opts: Record<string, unknown>): GenerationSettings {
+  return {
+    temperature: opts.temperature as number | undefined,
+    topP: opts.topP as number | undefined,
+    maxTokens: opts.maxOutputTokens as number | undefined,
+    stop: opts.stop as string[] | undefined,
+    seed: opts.samplingSeed as number | undefined,
+    system: opts.system as string | undefined,
+  };
 }

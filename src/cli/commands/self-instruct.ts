@@ -54,6 +54,11 @@ export function selfInstructCommand(): Command {
       "token limit of a generation reply (default 1024; alpaca 3072)",
       positiveInt,
     )
+    .addOption(
+      new Option("--reply-format <format>", "self-instruct: numbered text as in the paper, or JSON under a schema")
+        .choices(["list", "json"])
+        .default("list"),
+    )
     .option("--max-instances <n>", "examples asked per task", positiveInt, 5)
     .option("--instance-max-tokens <n>", "token limit of an instance reply", positiveInt, 400)
     .option("--max-instance-chars <n>", "drop instances whose input or output is longer", positiveInt, 1000);
@@ -109,7 +114,8 @@ export async function runSelfInstruct(opts: Record<string, unknown>): Promise<nu
           generation,
           inContext: opts.inContext as number | undefined,
           machineInContext: opts.machineInContext as number | undefined,
-          maxInstances: opts.maxInstances as number,
+          replyFormat: opts.replyFormat as "list" | "json",
+        maxInstances: opts.maxInstances as number,
           maxInstanceChars: opts.maxInstanceChars as number,
           instanceGeneration: { temperature: 0, maxTokens: opts.instanceMaxTokens as number },
         },

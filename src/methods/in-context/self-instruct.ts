@@ -25,6 +25,7 @@ import {
   parseOutputFirst,
 } from "./instances.js";
 import type { SeedTask } from "./seed-tasks.js";
+import { parseJsonInstances, parseJsonTasks, withSchema } from "./json-replies.js";
 import { parseTaskList } from "./task-list.js";
 
 export interface SamplingSettings {
@@ -40,6 +41,8 @@ export interface SelfInstructSettings {
   machineInContext: number;
   /** Raw-prompt continuation for base models (completions endpoint) instead of a chat request. */
   completion: boolean;
+  /** How replies are laid out: the paper's numbered text, or JSON under a schema (chat only). */
+  replyFormat: "list" | "json";
   generation: SamplingSettings;
   /** Sampling for classification and instance calls (the paper: greedy). */
   instanceGeneration: SamplingSettings;
@@ -53,6 +56,7 @@ export const SELF_INSTRUCT_DEFAULTS: SelfInstructSettings = {
   inContext: 8,
   machineInContext: 2,
   completion: false,
+  replyFormat: "list",
   // The paper's sampling for task generation (GPT-3 davinci): temperature 0.7, top_p 0.5, 1024 tokens.
   generation: { temperature: 0.7, topP: 0.5, maxTokens: 1024 },
   instanceGeneration: { temperature: 0, maxTokens: 400 },
@@ -86,16 +90,28 @@ export class SelfInstructStrategy implements BootstrapStrategy<SelfInstructRecor
     const texts = shown.map((t) => t.instruction);
     const g = this.settings.generation;
     const sampling = { temperature: g.temperature, topP: g.topP, maxTokens: g.maxTokens };
-    const request: GenerateRequest = this.settings.completion
-      ? { prompt: P.generatePrompt(texts), stop: P.GENERATE_STOPS, ...sampling }
-      : { messages: [{ role: "user", content: P.generateMessage(texts) }], ...sampling };
+    let request: GenerateRequest;
+    if (this.settings.completion) {
+      request = { prompt: P.generatePrompt(texts), stop: P.GENERATE_STOPS, ...sampling };
+    } else if (this.json) {
+      const content = `${P.generateMessage(texts)}\n${P.JSON_FORMAT_NOTE.generate}`;
+      request = withSchema({ messages: [{ role: "user", content }], ...sampling }, "tasks");
+    } else {
+      request = { messages: [{ role: "user", content: P.generateMessage(texts) }], ...sampling };
+    }
     return { request, shown: shown.map((t) => t.id) };
+  }
+
+  /** JSON replies apply to chat requests; a base model continues text. */
+  private get json(): boolean {
+    return this.settings.replyFormat === "json" && !this.settings.completion;
   }
 
   parse(sample: Sample) {
     // A base model continues after "9.": put the number back so the first item parses like the rest.
     const text = this.settings.completion ? `${this.settings.inContext + 1}.${sample.text}` : sample.text;
-    return parseTaskList(text, sample.finishReason).map((t) => ({
+    const tasks = this.json ? parseJsonTasks(text, sample.finishReason) : parseTaskList(text, sample.finishReason);
+    return tasks.map((t) => ({
       instruction: t.text,
       truncated: t.truncated,
     }));
@@ -104,16 +120,22 @@ export class SelfInstructStrategy implements BootstrapStrategy<SelfInstructRecor
   async finish(task: KeptTask): Promise<SelfInstructRecord | DroppedRecord> {
     const classification = await this.classify(task.instruction);
     const prompt = classification.isClassification ? P.OUTPUT_FIRST : P.INPUT_FIRST;
+    const outputFirst = classification.isClassification;
+    let text = outputFirst
+      ? P.outputFirstPrompt(task.instruction, this.settings.maxInstances)
+      : P.inputFirstPrompt(task.instruction, this.settings.maxInstances);
+    if (this.json) text += `\n\n${outputFirst ? P.JSON_FORMAT_NOTE.outputFirst : P.JSON_FORMAT_NOTE.inputFirst}`;
     const reply = await this.ask(
-      classification.isClassification
-        ? P.outputFirstPrompt(task.instruction, this.settings.maxInstances)
-        : P.inputFirstPrompt(task.instruction, this.settings.maxInstances),
+      text,
       this.settings.instanceGeneration,
-      classification.isClassification ? "\nClass label:" : "\nExample 1\n",
+      outputFirst ? "\nClass label:" : "\nExample 1\n",
+      this.json ? (outputFirst ? "labelled" : "examples") : undefined,
     );
-    const parsed = classification.isClassification
-      ? parseOutputFirst(reply.text, reply.finishReason)
-      : parseInputFirst(reply.text, reply.finishReason);
+    const parsed = this.json
+      ? parseJsonInstances(reply.text, outputFirst)
+      : outputFirst
+        ? parseOutputFirst(reply.text, reply.finishReason)
+        : parseInputFirst(reply.text, reply.finishReason);
     const { kept, dropped } = filterInstances(parsed.instances.slice(0, this.settings.maxInstances), {
       maxChars: this.settings.maxInstanceChars,
     });
@@ -171,11 +193,12 @@ export class SelfInstructStrategy implements BootstrapStrategy<SelfInstructRecor
    * One greedy call. In completion mode the prompt ends with `cue` (the start of the expected answer)
    * for the base model to continue, and the cue is put back in front of the reply for parsing.
    */
-  private async ask(text: string, sampling: SamplingSettings, cue = "") {
+  private async ask(text: string, sampling: SamplingSettings, cue = "", schema?: "examples" | "labelled") {
     const completion = this.settings.completion;
-    const request: GenerateRequest = completion
+    let request: GenerateRequest = completion
       ? { prompt: text + cue, ...sampling }
       : { messages: [{ role: "user", content: text } satisfies ChatMessage], ...sampling };
+    if (schema) request = withSchema(request, schema);
     const call = this.engine.prepare(this.model, request);
     const [sample] = await this.engine.run(call);
     const reply = sample?.text ?? "";
