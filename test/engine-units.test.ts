@@ -67,6 +67,26 @@ describe("Rng", () => {
     const picked = rng.sample([1, 2, 3, 4, 5, 6, 7, 8], 6);
     expect(new Set(picked).size).toBe(6);
   });
+
+  it("samples exactly as the first k steps of a Fisher-Yates shuffle of a copy", () => {
+    const reference = <T>(rng: Rng, items: readonly T[], k: number): T[] => {
+      const copy = items.slice();
+      const count = Math.min(k, copy.length);
+      for (let i = 0; i < count; i++) {
+        const j = i + rng.int(copy.length - i);
+        [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+      }
+      return copy.slice(0, count);
+    };
+    for (let t = 0; t < 500; t++) {
+      const items = Array.from({ length: t % 29 }, (_, i) => `item${i}`);
+      const a = new Rng(t);
+      const b = new Rng(t);
+      expect(b.sample(items, t % 9)).toEqual(reference(a, items, t % 9));
+      expect(b.next()).toBe(a.next()); // the same number of draws
+    }
+    expect(new Rng(3).shuffle([1, 2, 3, 4]).sort()).toEqual([1, 2, 3, 4]);
+  });
 });
 
 describe("OrderedSink", () => {

@@ -47,15 +47,24 @@ export class Rng {
     return items[this.int(items.length)] as T;
   }
 
-  /** k distinct items in random order (k capped at the list length). */
+  /**
+   * k distinct items in random order (k capped at the list length): the first k steps of a
+   * Fisher-Yates shuffle. The swaps are recorded in a map instead of done on a copy, so drawing a few
+   * items from a large pool (Self-Instruct's machine tasks) costs O(k), not O(n); the draws and the
+   * result are the same as shuffling a copy.
+   */
   sample<T>(items: readonly T[], k: number): T[] {
-    const copy = items.slice();
-    const count = Math.min(k, copy.length);
+    const n = items.length;
+    const count = Math.min(k, n);
+    const moved = new Map<number, number>();
+    const out = new Array<T>(count);
     for (let i = 0; i < count; i++) {
-      const j = i + this.int(copy.length - i);
-      [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+      const j = i + this.int(n - i);
+      const atJ = moved.get(j) ?? j;
+      moved.set(j, moved.get(i) ?? i);
+      out[i] = items[atJ] as T;
     }
-    return copy.slice(0, count);
+    return out;
   }
 
   shuffle<T>(items: readonly T[]): T[] {
