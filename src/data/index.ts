@@ -7,4 +7,5 @@ export { JsonlWriter, repairTail, type TailRepair } from "./jsonl-writer.js";
 export { readCsv } from "./read-csv.js";
 export { readJsonArray } from "./read-json-array.js";
 export { type JsonlReadOptions, readJsonl } from "./read-jsonl.js";
+export { readParquet } from "./read-parquet.js";
 export { formatFromPath, RECORD_FORMATS, type ReadRecordsOptions, readRecords } from "./read-records.js";

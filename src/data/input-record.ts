@@ -8,7 +8,7 @@ export interface InputRecord {
   index: number;
 }
 
-export type RecordFormat = "jsonl" | "json" | "csv";
+export type RecordFormat = "jsonl" | "json" | "csv" | "parquet";
 
 export interface ReadOptions {
   /** Bytes per read; the default suits large files, tests use tiny values to hit chunk boundaries. */

@@ -4,15 +4,17 @@ import type { InputRecord, ReadOptions, RecordFormat } from "./input-record.js";
 import { readCsv } from "./read-csv.js";
 import { readJsonArray } from "./read-json-array.js";
 import { readJsonl } from "./read-jsonl.js";
+import { readParquet } from "./read-parquet.js";
 
 const FORMAT_BY_EXTENSION: Readonly<Record<string, RecordFormat>> = {
   ".jsonl": "jsonl",
   ".ndjson": "jsonl",
   ".json": "json",
   ".csv": "csv",
+  ".parquet": "parquet",
 };
 
-export const RECORD_FORMATS: readonly RecordFormat[] = ["jsonl", "json", "csv"];
+export const RECORD_FORMATS: readonly RecordFormat[] = ["jsonl", "json", "csv", "parquet"];
 
 /** The format a file name implies, or undefined when its extension is not one we know. */
 export function formatFromPath(file: string): RecordFormat | undefined {
@@ -25,8 +27,8 @@ export interface ReadRecordsOptions extends ReadOptions {
 }
 
 /**
- * Streams the records of a JSONL, JSON-array or CSV file, by `format` or else by extension. An unknown
- * extension throws here, at the call; problems with the file itself surface while iterating.
+ * Streams the records of a JSONL, JSON-array, CSV or Parquet file, by `format` or else by extension. An
+ * unknown extension throws here, at the call; problems with the file itself surface while iterating.
  */
 export function readRecords(file: string, options: ReadRecordsOptions = {}): AsyncGenerator<InputRecord> {
   const format = options.format ?? formatFromPath(file);
@@ -37,11 +39,13 @@ export function readRecords(file: string, options: ReadRecordsOptions = {}): Asy
       return readJsonArray(file, options);
     case "csv":
       return readCsv(file, options);
+    case "parquet":
+      return readParquet(file);
     case undefined:
       throw new InputError(
         file,
         undefined,
-        `cannot tell the format from the extension "${extname(file)}": use .jsonl, .ndjson, .json or .csv, or name the format`,
+        `cannot tell the format from the extension "${extname(file)}": use .jsonl, .ndjson, .json, .csv or .parquet, or name the format`,
       );
   }
 }

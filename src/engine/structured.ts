@@ -49,15 +49,20 @@ export async function generateObject<T>(
   return (await generateObjects(engine, model, request, 1))[0]!;
 }
 
-/** `samples` structured answers to one request; each failed sample gets its own repair round. */
+/**
+ * `samples` structured answers to one request; each failed sample gets its own repair round.
+ * `firstSample` shifts the sample indices as in `RunEngine.prepare` (independent draws of a request
+ * that may repeat, see methods/shared/draws.ts); the repair call uses the same index.
+ */
 export async function generateObjects<T>(
   engine: RunEngine,
   model: LanguageModel,
   { request, schema, name }: StructuredRequest<T>,
   samples: number,
+  firstSample = 0,
 ): Promise<StructuredResult<T>[]> {
   const jsonSchema = { name, schema: z.toJSONSchema(schema) as Record<string, unknown> };
-  const firsts = await engine.generate(model, { ...request, jsonSchema }, samples);
+  const firsts = await engine.generate(model, { ...request, jsonSchema }, samples, firstSample);
   return Promise.all(
     firsts.map(async (first): Promise<StructuredResult<T>> => {
       const check = parseAndValidate(first.text, schema);
@@ -76,7 +81,7 @@ export async function generateObjects<T>(
           repairMessage(check.error),
         ],
         jsonSchema,
-      });
+      }, 1, firstSample);
       const last = {
         text: second!.text,
         usage: addUsage(first.usage, second!.usage),
