@@ -9,7 +9,7 @@ export function dedupCommand(): Command {
     .description(
       "drop near-duplicates (ROUGE-L as in Self-Instruct, MinHash-LSH, or exact) and, optionally, heuristic rejects",
     )
-    .requiredOption("--in <file>", "records: JSONL, JSON array or CSV")
+    .requiredOption("--in <file>", "records: JSONL, JSON array, CSV or Parquet")
     .requiredOption("--out <file>", "kept records (JSONL, replaced)")
     .requiredOption(
       "--dropped <file>",

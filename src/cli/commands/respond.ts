@@ -23,7 +23,7 @@ import { runSession, type SessionOutcome } from "../session.js";
 export function respondCommand(): Command {
   const cmd = new Command("respond")
     .description("collect responses for a file of instructions: one record per (instruction, sample)")
-    .requiredOption("--in <file>", "instructions: JSONL, JSON array or CSV")
+    .requiredOption("--in <file>", "instructions: JSONL, JSON array, CSV or Parquet")
     .requiredOption("--out <file>", "output JSONL (appended; a re-run resumes)")
     .option("--field <name>", "field holding the instruction (dotted paths allowed)", "instruction")
     .option("--input-field <name>", "field holding an optional input appended to the instruction", "input")
@@ -132,7 +132,7 @@ function checkInput(path: string): void {
   if (!isFile) throw new Error(`${path}: the input is not a file`);
   if (formatFromPath(path) === undefined) {
     throw new Error(
-      `${path}: cannot tell the input format from the extension: use .jsonl, .ndjson, .json or .csv`,
+      `${path}: cannot tell the input format from the extension: use .jsonl, .ndjson, .json, .csv or .parquet`,
     );
   }
 }
