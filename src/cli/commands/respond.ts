@@ -4,16 +4,12 @@ import { Command } from "commander";
 import { z } from "zod";
 import { formatFromPath } from "../../data/read-records.js";
 import { createModel, withEnvironment } from "../../llm/resolve-model.js";
-import {
-  type GenerationSettings,
-  newRespondStats,
-  type RespondStats,
-  respond,
-} from "../../methods/responses/respond.js";
+import { newRespondStats, type RespondStats, respond } from "../../methods/responses/respond.js";
 import {
   addGenerationOptions,
   addModelOptions,
   addRunOptions,
+  parseGenerationSettings,
   parseModelConfig,
   parseRunConfig,
   positiveInt,
@@ -57,14 +53,7 @@ export async function runRespond(opts: Record<string, unknown>): Promise<number>
   // Before the model is loaded and the run directory created: a typo in --in should cost nothing.
   checkInput(inputPath);
   const structured = opts.jsonSchema ? readSchema(String(opts.jsonSchema)) : undefined;
-  const generation: GenerationSettings = {
-    temperature: opts.temperature as number | undefined,
-    topP: opts.topP as number | undefined,
-    maxTokens: opts.maxOutputTokens as number | undefined,
-    stop: opts.stop as string[] | undefined,
-    seed: opts.samplingSeed as number | undefined,
-    system: opts.system as string | undefined,
-  };
+  const generation = parseGenerationSettings(opts);
   const model = await createModel(modelConfig);
   const samples = opts.samples as number;
   return runSession(

@@ -12,8 +12,9 @@ import { type PreparedCall, type RunEngine, RunInterruptedError, type Sample } f
 import { OrderedSink } from "../../engine/ordered-sink.js";
 import { generateObjects, type StructuredResult } from "../../engine/structured.js";
 import { TaskGroup } from "../../engine/task-group.js";
-import type { ChatMessage, GenerateRequest, LanguageModel, Usage } from "../../llm/language-model.js";
+import type { ChatMessage, LanguageModel, Usage } from "../../llm/language-model.js";
 import { canonicalJson, sha256 } from "../../util/canonical.js";
+import { chatRequest } from "../shared/chat-request.js";
 
 export interface GenerationSettings {
   temperature?: number;
@@ -191,18 +192,7 @@ function planJob(
     typeof rawId === "string" || typeof rawId === "number"
       ? String(rawId)
       : `${basename(record.file)}:${record.line}`;
-  const g = options.generation ?? {};
-  const messages: ChatMessage[] = [];
-  if (g.system) messages.push({ role: "system", content: g.system });
-  messages.push({ role: "user", content: input ? `${instruction}\n\n${input}` : instruction });
-  const request: GenerateRequest = {
-    messages,
-    temperature: g.temperature,
-    topP: g.topP,
-    maxTokens: g.maxTokens,
-    stop: g.stop,
-    seed: g.seed,
-  };
+  const request = chatRequest(input ? `${instruction}\n\n${input}` : instruction, options.generation ?? {});
   const call = engine.prepare(model, request, samples);
   // The output id depends on the source and on the sample's cache key (model, request, sample index), so
   // a changed setting yields new records instead of being mistaken for work already done.
