@@ -321,6 +321,19 @@ describe("self-instruct: resume and library", () => {
     );
   });
 
+  it("refuses to resume with settings that would change the rounds, and accepts a new --count", async () => {
+    const f = await inContextFixture(cleanups);
+    expect((await runCli(f.args("self-instruct", ["--count", "5"]))).code).toBe(0);
+    const sent = f.server.requests.length;
+    const changed = await runCli(f.args("self-instruct", ["--count", "5", "--batch-size", "3", "--threshold", "0.6"]));
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toContain("made with other settings (batchSize: 5 -> 3; threshold: 0.7 -> 0.6)");
+    expect(f.server.requests.length).toBe(sent);
+    const more = await runCli(f.args("self-instruct", ["--count", "9"]));
+    expect(more.code).toBe(0);
+    expect(records(join(f.out, "instructions.jsonl"))).toHaveLength(9);
+  });
+
   it("runs from the library API", async () => {
     const dir = tempDir();
     const model = inContextModel();

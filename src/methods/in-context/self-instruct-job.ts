@@ -9,6 +9,8 @@ import type { RunEngine } from "../../engine/engine.js";
 import type { LanguageModel } from "../../llm/language-model.js";
 import type { FilterOptions } from "../../text/filters.js";
 import type { TokenizerMode } from "../../text/tokenize.js";
+import { canonicalJson, sha256 } from "../../util/canonical.js";
+import { pinRecipe } from "../shared/recipe.js";
 import { DropLog, type IdentifiedRecord, RecordOutput } from "../shared/record-output.js";
 import { ALPACA_DEFAULTS, type AlpacaSettings, AlpacaStrategy } from "./alpaca.js";
 import { type BootstrapStats, type BootstrapStrategy, newBootstrapStats, runBootstrap } from "./bootstrap.js";
@@ -52,24 +54,37 @@ export async function selfInstruct(options: SelfInstructOptions): Promise<SelfIn
   const style = options.style ?? "self-instruct";
   if (style === "alpaca") requireOutputs(seeds);
   const batchSize = options.batchSize ?? 5;
+  const threshold = options.threshold ?? 0.7;
+  const tokenizer = options.tokenizer ?? "auto";
+  const filters = options.filters ?? {};
+  const completion = options.selfInstruct?.completion ?? options.alpaca?.completion ?? false;
+  const alpaca = mergeSettings(ALPACA_DEFAULTS, { completion, ...options.alpaca });
+  const selfInstructSettings = mergeSettings(SELF_INSTRUCT_DEFAULTS, { completion, ...options.selfInstruct });
+  // Everything that shapes the rounds; resuming with other values would mix two runs in one file.
+  pinRecipe(engine.runDir, "self-instruct", {
+    style,
+    batchSize,
+    threshold,
+    tokenizer,
+    filters,
+    settings: style === "alpaca" ? alpaca : selfInstructSettings,
+    seeds: sha256(canonicalJson(seeds.map((s) => [s.id, s.instruction, s.instances]))),
+    rngSeed: engine.rng.seed,
+    model: model.id,
+  });
+
   const instructionsPath = join(options.outDir, "instructions.jsonl");
   const droppedPath = join(options.outDir, "dropped.jsonl");
   const output = await RecordOutput.open(instructionsPath, engine.runDir.events);
   const drops = await DropLog.open(droppedPath, engine.runDir.events);
   const stats = options.stats ?? newBootstrapStats();
-
-  const completion = options.selfInstruct?.completion ?? options.alpaca?.completion ?? false;
   const strategy: BootstrapStrategy<IdentifiedRecord> =
     style === "alpaca"
-      ? new AlpacaStrategy(model, mergeSettings(ALPACA_DEFAULTS, { completion, ...options.alpaca }))
-      : new SelfInstructStrategy(
-          engine,
-          model,
-          mergeSettings(SELF_INSTRUCT_DEFAULTS, { completion, ...options.selfInstruct }),
-        );
+      ? new AlpacaStrategy(model, alpaca)
+      : new SelfInstructStrategy(engine, model, selfInstructSettings);
   // Expected yield per request is unknown up front; allow generously, then stop rather than loop forever
   // on a model whose replies never parse.
-  const perRequest = style === "alpaca" ? (options.alpaca?.perRequest ?? ALPACA_DEFAULTS.perRequest) : 4;
+  const perRequest = style === "alpaca" ? alpaca.perRequest : 4;
   const maxRounds = options.maxRounds ?? Math.max(10, 4 * Math.ceil(count / (batchSize * perRequest)));
   try {
     await runBootstrap(strategy, {
@@ -79,9 +94,9 @@ export async function selfInstruct(options: SelfInstructOptions): Promise<SelfIn
       count,
       batchSize,
       maxRounds,
-      threshold: options.threshold ?? 0.7,
-      tokenizer: options.tokenizer ?? "auto",
-      filters: options.filters ?? {},
+      threshold,
+      tokenizer,
+      filters,
       lookahead: engine.lane(model).settings.concurrency * 2,
       output,
       drops,
