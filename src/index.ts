@@ -50,6 +50,44 @@ export {
 export { costOf, type Price, type PriceTable, readPriceTable } from "./llm/pricing.js";
 export { createModel, withEnvironment } from "./llm/resolve-model.js";
 export { type DedupMethod, type DedupOptions, type DedupStats, dedup } from "./methods/filters/dedup.js";
+export { type BootstrapStats, newBootstrapStats } from "./methods/in-context/bootstrap.js";
+export { type DatasetProfile, profileDataset } from "./methods/in-context/dataset-profile.js";
+export {
+  type FromDatasetOptions,
+  type FromDatasetResult,
+  type FromDatasetStats,
+  fromDataset,
+} from "./methods/in-context/from-dataset.js";
+export {
+  readSeedTasks,
+  type SeedFormat,
+  type SeedSet,
+  type SeedTask,
+} from "./methods/in-context/seed-tasks.js";
+export {
+  type SelfInstructOptions,
+  type SelfInstructResult,
+  selfInstruct,
+} from "./methods/in-context/self-instruct-job.js";
+export { readTopics, type Topic, topicPath } from "./methods/in-context/topic-taxonomy.js";
+export {
+  newTopicsStats,
+  type TopicInstruction,
+  type TopicsOptions,
+  type TopicsResult,
+  type TopicsStats,
+  topicGuided,
+} from "./methods/in-context/topics.js";
+export type { TopicReport, TopicStatus } from "./methods/in-context/topics-report.js";
+export {
+  newUnnaturalStats,
+  UNNATURAL_DEFAULTS,
+  type UnnaturalOptions,
+  type UnnaturalSettings,
+  type UnnaturalStats,
+  unnatural,
+} from "./methods/in-context/unnatural.js";
+export type { UnnaturalRecord } from "./methods/in-context/unnatural-example.js";
 export {
   type GenerationSettings,
   newRespondStats,
@@ -58,6 +96,13 @@ export {
   type RespondStats,
   respond,
 } from "./methods/responses/respond.js";
+export {
+  type DiversityFigures,
+  distinctN,
+  diversity,
+  type PairwiseRougeL,
+  pairwiseRougeL,
+} from "./text/diversity.js";
 export { ExactDedup, normalizeForDedup } from "./text/exact-dup.js";
 export {
   DEFAULT_BLACKLIST,

@@ -9,8 +9,11 @@ import { ModelCallError } from "../llm/errors.js";
 import { redact } from "../util/secrets.js";
 import { dedupCommand } from "./commands/dedup.js";
 import { demoCommand } from "./commands/demo.js";
+import { fromDatasetCommand } from "./commands/from-dataset.js";
 import { respondCommand } from "./commands/respond.js";
 import { selfInstructCommand } from "./commands/self-instruct.js";
+import { topicsCommand } from "./commands/topics.js";
+import { unnaturalCommand } from "./commands/unnatural.js";
 import { EXIT } from "./session.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
@@ -26,7 +29,10 @@ export function buildProgram(): Command {
   program.addCommand(respondCommand());
   program.addCommand(demoCommand());
   program.addCommand(dedupCommand());
+  program.addCommand(fromDatasetCommand());
   program.addCommand(selfInstructCommand());
+  program.addCommand(topicsCommand());
+  program.addCommand(unnaturalCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

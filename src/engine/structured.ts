@@ -72,16 +72,21 @@ export async function generateObjects<T>(
         return { ok: true, value: check.value, text, usage, finishReason, repaired: false, mode };
       }
       // The repair request contains the bad reply, so it is a distinct (and separately cached) call.
-      const [second] = await engine.generate(model, {
-        ...request,
-        prompt: undefined,
-        messages: [
-          ...toMessages(request),
-          { role: "assistant", content: first.text },
-          repairMessage(check.error),
-        ],
-        jsonSchema,
-      }, 1, firstSample);
+      const [second] = await engine.generate(
+        model,
+        {
+          ...request,
+          prompt: undefined,
+          messages: [
+            ...toMessages(request),
+            { role: "assistant", content: first.text },
+            repairMessage(check.error),
+          ],
+          jsonSchema,
+        },
+        1,
+        firstSample,
+      );
       const last = {
         text: second!.text,
         usage: addUsage(first.usage, second!.usage),
