@@ -26,6 +26,7 @@ import {
   readJson,
   readJsonlFile,
   removeDir,
+  serverArgs,
   userMessageOf,
   writeJsonl,
 } from "../testkit/respond-e2e.js";
@@ -54,14 +55,7 @@ async function fixture(script: TopicScript = {}) {
     String(perTopic),
     "--out",
     out,
-    "--base-url",
-    server.baseUrl,
-    "--model",
-    MODEL,
-    "--progress",
-    "none",
-    "--retry-base-ms",
-    "20",
+    ...serverArgs(server.baseUrl),
     ...extra,
   ];
   const kept = () => readJsonlFile(join(out, "instructions.jsonl"));
@@ -357,6 +351,12 @@ describe("topics: examples, resume and library", () => {
     expect((await runCli(f.args(topics, 4, ["--batch", "2"]))).code).toBe(0);
     expect(chatRequests(f.server)).toHaveLength(6);
     expect(f.kept()).toEqual(records);
+
+    // Other settings would mix two runs' decisions in one file: refused, naming them, before any call.
+    const changed = await runCli(f.args(topics, 5, ["--batch", "2"]));
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toContain("made with other settings (maxCalls: 6 -> 9; perTopic: 4 -> 5)");
+    expect(chatRequests(f.server)).toHaveLength(6);
   });
 
   it("a failed call stops before later topics are decided; the re-run asks only that call again", async () => {

@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "./cli.js";
-import { type Cleanup, MODEL, removeDir } from "./respond-e2e.js";
+import { type Cleanup, removeDir, serverArgs } from "./respond-e2e.js";
 import { type ReplyContext, type ScriptedServer, startScriptedServer } from "./scripted-server.js";
 
 export interface ScriptedTask {
@@ -53,14 +53,7 @@ export async function datasetFixture(cleanups: Cleanup[], script: ProposalScript
       DESCRIPTION,
       "--out",
       out,
-      "--base-url",
-      server.baseUrl,
-      "--model",
-      MODEL,
-      "--progress",
-      "none",
-      "--retry-base-ms",
-      "20",
+      ...serverArgs(server.baseUrl),
       ...extra,
     ],
   };

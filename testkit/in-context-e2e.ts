@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "./cli.js";
 import { type InContextScript, inContextModel } from "./in-context-model.js";
-import { type Cleanup, MODEL, removeDir, writeJsonl } from "./respond-e2e.js";
+import { type Cleanup, removeDir, serverArgs, writeJsonl } from "./respond-e2e.js";
 import { type ScriptedServer, startScriptedServer } from "./scripted-server.js";
 
 /** Seed tasks of our own, in the original Self-Instruct seed format. */
@@ -112,14 +112,7 @@ export async function inContextFixture(
       seedsPath,
       "--out",
       out,
-      "--base-url",
-      server.baseUrl,
-      "--model",
-      MODEL,
-      "--progress",
-      "none",
-      "--retry-base-ms",
-      "20",
+      ...serverArgs(server.baseUrl),
       ...extra,
     ],
   };

@@ -171,6 +171,11 @@ export function sourceSample(record: Record<string, unknown>): string {
 
 export const MODEL = "test-model";
 
+/** The options every CLI test run against a scripted server passes: server, model, quiet, fast retries. */
+export function serverArgs(baseUrl: string): string[] {
+  return ["--base-url", baseUrl, "--model", MODEL, "--progress", "none", "--retry-base-ms", "20"];
+}
+
 export type Cleanup = () => Promise<void> | void;
 
 /** A list of cleanups run (last first) after each test of the calling file. */

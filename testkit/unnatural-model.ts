@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { tempDir } from "./cli.js";
-import { type Cleanup, MODEL, removeDir, writeJsonl } from "./respond-e2e.js";
+import { type Cleanup, removeDir, serverArgs, writeJsonl } from "./respond-e2e.js";
 import {
   type ReplyContext,
   type ScriptedReply,
@@ -177,14 +177,7 @@ export function unnaturalFixture(
       seeds,
       "--out",
       out,
-      "--base-url",
-      server.baseUrl,
-      "--model",
-      MODEL,
-      "--progress",
-      "none",
-      "--retry-base-ms",
-      "20",
+      ...serverArgs(server.baseUrl),
       ...extra,
     ],
   };

@@ -24,6 +24,8 @@ import type { FilterOptions } from "../../text/filters.js";
 import { NearDupIndex } from "../../text/near-dup-index.js";
 import type { TokenizerMode } from "../../text/tokenize.js";
 import type { GenerationSettings } from "../responses/respond.js";
+import { canonicalJson, sha256 } from "../../util/canonical.js";
+import { pinRecipe } from "../shared/recipe.js";
 import { DropLog, RecordOutput } from "../shared/record-output.js";
 import type { StopReason } from "../shared/stop-reason.js";
 import type { SeedTask } from "./seed-tasks.js";
@@ -118,6 +120,21 @@ export async function topicGuided(options: TopicsOptions): Promise<TopicsResult>
     generation: options.generation ?? {},
   };
 
+  // What decides the output, topics included: resuming with other values would mix two runs' decisions.
+  pinRecipe(engine.runDir, "topics", {
+    topics: sha256(canonicalJson(topics.map((t) => topicPath(t)))),
+    perTopic,
+    batch,
+    maxCalls,
+    threshold,
+    tokenizer,
+    filter,
+    examples: sha256(canonicalJson((options.examples ?? []).map((e) => [e.id, e.instruction, e.instances]))),
+    examplesPerCall,
+    generation: options.generation ?? {},
+    rngSeed: engine.rng.seed,
+    model: model.id,
+  });
   const events = engine.runDir.events;
   const decisions = new Decisions(
     await RecordOutput.open<TopicInstruction>(join(outDir, "instructions.jsonl"), events),
