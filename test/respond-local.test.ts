@@ -60,7 +60,9 @@ describe("demo on the local model", () => {
     expect(responses).toHaveLength(made.length);
     for (const r of responses) {
       expect(typeof r.response).toBe("string");
-      expect(String((r.meta as { model_id: string }).model_id)).toMatch(/^local:tiny-[0-9a-f]+\.gguf#[0-9a-f]{16}$/);
+      expect(String((r.meta as { model_id: string }).model_id)).toMatch(
+        /^local:tiny-[0-9a-f]+\.gguf#[0-9a-f]{16}$/,
+      );
     }
     const run = join(demoDir, "run");
     for (const name of ["config.json", "summary.json", "events.jsonl", "cache.sqlite"]) {

@@ -325,7 +325,9 @@ describe("self-instruct: resume and library", () => {
     const f = await inContextFixture(cleanups);
     expect((await runCli(f.args("self-instruct", ["--count", "5"]))).code).toBe(0);
     const sent = f.server.requests.length;
-    const changed = await runCli(f.args("self-instruct", ["--count", "5", "--batch-size", "3", "--threshold", "0.6"]));
+    const changed = await runCli(
+      f.args("self-instruct", ["--count", "5", "--batch-size", "3", "--threshold", "0.6"]),
+    );
     expect(changed.code).toBe(1);
     expect(changed.stderr).toContain("made with other settings (batchSize: 5 -> 3; threshold: 0.7 -> 0.6)");
     expect(f.server.requests.length).toBe(sent);

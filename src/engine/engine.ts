@@ -133,7 +133,9 @@ export class RunEngine {
     const canonical = canonicalRequest(request);
     const keys = new Array<string>(samples);
     for (let i = 0; i < samples; i++) keys[i] = callKey(model.id, "generate", canonical, firstSample + i);
-    return firstSample === 0 ? { model, request, canonical, keys } : { model, request, canonical, keys, firstSample };
+    return firstSample === 0
+      ? { model, request, canonical, keys }
+      : { model, request, canonical, keys, firstSample };
   }
 
   /** `samples` samples of one request, from the cache where possible. */

@@ -128,6 +128,7 @@ export function outputFirstPrompt(instruction: string, maxExamples: number): str
 /** JSON reply format (`--reply-format json`): the same requests, answered as JSON under a schema. */
 export const JSON_FORMAT_NOTE = {
   generate: "Reply in JSON: an object whose `tasks` list holds the new tasks, in order.",
-  inputFirst: "Reply in JSON: an object whose `examples` list holds objects with `input` (empty when none) and `output`.",
+  inputFirst:
+    "Reply in JSON: an object whose `examples` list holds objects with `input` (empty when none) and `output`.",
   outputFirst: "Reply in JSON: an object whose `examples` list holds objects with `label` and `input`.",
 };

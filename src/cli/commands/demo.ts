@@ -40,65 +40,78 @@ async function runDemo(opts: Record<string, unknown>, defaultTokens: boolean): P
   const dir = resolve(String(opts.dir));
   const count = opts.count as number;
   const seedsPath = join(dir, "seeds.jsonl");
-  return runMethodCommand("demo", { ...opts, out: dir }, { count }, async ({ engine, model, outDir, progress }) => {
-    // --max-output-tokens, when given, caps every step; the defaults suit a small instruct model.
-    const tokens = defaultTokens ? undefined : (opts.maxOutputTokens as number | undefined);
-    writeFileSync(seedsPath, `${DEMO_SEEDS.map((r) => JSON.stringify(r)).join("\n")}\n`);
-    const seeds = await readSeedTasks(seedsPath);
-    const generation = newBootstrapStats();
-    progress("self-instruct", () => ({ done: generation.emitted, total: count, failed: 0 }));
-    const made = await selfInstruct({
-      engine,
-      model,
-      seeds: seeds.tasks,
-      count,
-      outDir,
-      batchSize: 2,
-      maxRounds: 4,
-      // JSON under a schema: a small local model follows it (under a grammar) far better than a layout.
-      selfInstruct: {
-        replyFormat: "json",
-        generation: { maxTokens: tokens ?? 512 },
-        instanceGeneration: { temperature: 0, maxTokens: tokens ?? 256 },
-      },
-      stats: generation,
-    });
-    if (made.stoppedBy) return outcome(made.stoppedBy, made.emitted, 0, "self-instruct");
+  return runMethodCommand(
+    "demo",
+    { ...opts, out: dir },
+    { count },
+    async ({ engine, model, outDir, progress }) => {
+      // --max-output-tokens, when given, caps every step; the defaults suit a small instruct model.
+      const tokens = defaultTokens ? undefined : (opts.maxOutputTokens as number | undefined);
+      writeFileSync(seedsPath, `${DEMO_SEEDS.map((r) => JSON.stringify(r)).join("\n")}\n`);
+      const seeds = await readSeedTasks(seedsPath);
+      const generation = newBootstrapStats();
+      progress("self-instruct", () => ({ done: generation.emitted, total: count, failed: 0 }));
+      const made = await selfInstruct({
+        engine,
+        model,
+        seeds: seeds.tasks,
+        count,
+        outDir,
+        batchSize: 2,
+        maxRounds: 4,
+        // JSON under a schema: a small local model follows it (under a grammar) far better than a layout.
+        selfInstruct: {
+          replyFormat: "json",
+          generation: { maxTokens: tokens ?? 512 },
+          instanceGeneration: { temperature: 0, maxTokens: tokens ?? 256 },
+        },
+        stats: generation,
+      });
+      if (made.stoppedBy) return outcome(made.stoppedBy, made.emitted, 0, "self-instruct");
 
-    // One task per instruction: the first instance's input goes with it, as a user would ask it.
-    const tasksPath = join(outDir, "tasks.jsonl");
-    const lines: string[] = [];
-    for await (const { value } of readJsonl(made.instructionsPath)) {
-      const first = (value.instances as Array<{ input: string }> | undefined)?.[0];
-      lines.push(JSON.stringify({ id: value.id, instruction: value.instruction, input: first?.input ?? "" }));
-    }
-    writeFileSync(tasksPath, lines.length > 0 ? `${lines.join("\n")}\n` : "");
-    const answered = newRespondStats();
-    progress("respond", () => ({ done: answered.finished, total: lines.length, failed: answered.failed }));
-    await respond({
-      engine,
-      model,
-      inputPath: tasksPath,
-      outputPath: join(outDir, "responses.jsonl"),
-      generation: {
-        temperature: opts.temperature as number | undefined,
-        topP: opts.topP as number | undefined,
-        // A shorter default for the demo, but an explicit --max-output-tokens (even 1024) is the user's.
-        maxTokens: tokens ?? 256,
-        system: opts.system as string | undefined,
-      },
-      stats: answered,
-    });
-    const stop: StopReason | undefined =
-      answered.stoppedBy === "budget"
-        ? { kind: "budget", message: answered.budgetMessage ?? "budget reached" }
-        : answered.stoppedBy === "interrupt"
-          ? { kind: "interrupt", message: "interrupted" }
-          : answered.failed > 0
-            ? { kind: "failed", message: `${answered.failed} responses failed` }
-            : undefined;
-    return outcome(stop, made.emitted, answered.written + answered.alreadyWritten, "respond", made.exhausted);
-  });
+      // One task per instruction: the first instance's input goes with it, as a user would ask it.
+      const tasksPath = join(outDir, "tasks.jsonl");
+      const lines: string[] = [];
+      for await (const { value } of readJsonl(made.instructionsPath)) {
+        const first = (value.instances as Array<{ input: string }> | undefined)?.[0];
+        lines.push(
+          JSON.stringify({ id: value.id, instruction: value.instruction, input: first?.input ?? "" }),
+        );
+      }
+      writeFileSync(tasksPath, lines.length > 0 ? `${lines.join("\n")}\n` : "");
+      const answered = newRespondStats();
+      progress("respond", () => ({ done: answered.finished, total: lines.length, failed: answered.failed }));
+      await respond({
+        engine,
+        model,
+        inputPath: tasksPath,
+        outputPath: join(outDir, "responses.jsonl"),
+        generation: {
+          temperature: opts.temperature as number | undefined,
+          topP: opts.topP as number | undefined,
+          // A shorter default for the demo, but an explicit --max-output-tokens (even 1024) is the user's.
+          maxTokens: tokens ?? 256,
+          system: opts.system as string | undefined,
+        },
+        stats: answered,
+      });
+      const stop: StopReason | undefined =
+        answered.stoppedBy === "budget"
+          ? { kind: "budget", message: answered.budgetMessage ?? "budget reached" }
+          : answered.stoppedBy === "interrupt"
+            ? { kind: "interrupt", message: "interrupted" }
+            : answered.failed > 0
+              ? { kind: "failed", message: `${answered.failed} responses failed` }
+              : undefined;
+      return outcome(
+        stop,
+        made.emitted,
+        answered.written + answered.alreadyWritten,
+        "respond",
+        made.exhausted,
+      );
+    },
+  );
 }
 
 function outcome(

@@ -55,7 +55,10 @@ export function selfInstructCommand(): Command {
       positiveInt,
     )
     .addOption(
-      new Option("--reply-format <format>", "self-instruct: numbered text as in the paper, or JSON under a schema")
+      new Option(
+        "--reply-format <format>",
+        "self-instruct: numbered text as in the paper, or JSON under a schema",
+      )
         .choices(["list", "json"])
         .default("list"),
     )
@@ -115,7 +118,7 @@ export async function runSelfInstruct(opts: Record<string, unknown>): Promise<nu
           inContext: opts.inContext as number | undefined,
           machineInContext: opts.machineInContext as number | undefined,
           replyFormat: opts.replyFormat as "list" | "json",
-        maxInstances: opts.maxInstances as number,
+          maxInstances: opts.maxInstances as number,
           maxInstanceChars: opts.maxInstanceChars as number,
           instanceGeneration: { temperature: 0, maxTokens: opts.instanceMaxTokens as number },
         },

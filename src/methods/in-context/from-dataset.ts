@@ -22,6 +22,7 @@ import { contentId } from "../../util/canonical.js";
 import type { GenerationSettings } from "../responses/respond.js";
 import { chatRequest } from "../shared/chat-request.js";
 import { Draws } from "../shared/draws.js";
+import { pinRecipe } from "../shared/recipe.js";
 import { DropLog, RecordOutput } from "../shared/record-output.js";
 import { SequenceOutput } from "../shared/sequence-output.js";
 import { type StopReason, stopReasonOf } from "../shared/stop-reason.js";
@@ -132,6 +133,20 @@ export async function fromDataset(options: FromDatasetOptions): Promise<FromData
   const plan = planCalls(options, profile, asked);
   stats.calls = plan.length;
 
+  // What decides the tasks; `--tasks` only says how many calls, so raising it continues the run.
+  pinRecipe(engine.runDir, "from-dataset", {
+    dataset: { name: profile.name, rows: profile.rows, fields: profile.fields.map((f) => f.name) },
+    description: options.description,
+    tasksPerCall: options.tasksPerCall ?? 5,
+    sampleRows: options.sampleRows ?? 3,
+    maxValueChars: options.maxValueChars ?? 500,
+    descriptionMode: options.descriptionMode ?? "both",
+    answerChoices: options.answerChoices ?? true,
+    similarity: options.similarity ?? 0.7,
+    generation: options.generation ?? {},
+    rngSeed: engine.rng.seed,
+    model: model.id,
+  });
   const files = {
     tasks: join(outDir, "tasks.jsonl"),
     dropped: join(outDir, "dropped.jsonl"),

@@ -24,8 +24,8 @@ import {
   parseInputFirst,
   parseOutputFirst,
 } from "./instances.js";
-import type { SeedTask } from "./seed-tasks.js";
 import { parseJsonInstances, parseJsonTasks, withSchema } from "./json-replies.js";
+import type { SeedTask } from "./seed-tasks.js";
 import { parseTaskList } from "./task-list.js";
 
 export interface SamplingSettings {
@@ -110,7 +110,9 @@ export class SelfInstructStrategy implements BootstrapStrategy<SelfInstructRecor
   parse(sample: Sample) {
     // A base model continues after "9.": put the number back so the first item parses like the rest.
     const text = this.settings.completion ? `${this.settings.inContext + 1}.${sample.text}` : sample.text;
-    const tasks = this.json ? parseJsonTasks(text, sample.finishReason) : parseTaskList(text, sample.finishReason);
+    const tasks = this.json
+      ? parseJsonTasks(text, sample.finishReason)
+      : parseTaskList(text, sample.finishReason);
     return tasks.map((t) => ({
       instruction: t.text,
       truncated: t.truncated,
@@ -124,7 +126,8 @@ export class SelfInstructStrategy implements BootstrapStrategy<SelfInstructRecor
     let text = outputFirst
       ? P.outputFirstPrompt(task.instruction, this.settings.maxInstances)
       : P.inputFirstPrompt(task.instruction, this.settings.maxInstances);
-    if (this.json) text += `\n\n${outputFirst ? P.JSON_FORMAT_NOTE.outputFirst : P.JSON_FORMAT_NOTE.inputFirst}`;
+    if (this.json)
+      text += `\n\n${outputFirst ? P.JSON_FORMAT_NOTE.outputFirst : P.JSON_FORMAT_NOTE.inputFirst}`;
     const reply = await this.ask(
       text,
       this.settings.instanceGeneration,
