@@ -14,7 +14,7 @@ import {
   rougeL,
   selfInstruct,
 } from "../src/index.js";
-import { runCli, tempDir } from "../testkit/cli.js";
+import { runCli, startCli, tempDir } from "../testkit/cli.js";
 import { CHINESE_SEEDS, ENGLISH_SEEDS, inContextFixture, writeText } from "../testkit/in-context-e2e.js";
 import { inContextModel, variedTask } from "../testkit/in-context-model.js";
 import {
@@ -23,6 +23,7 @@ import {
   readJson,
   readJsonlFile,
   userMessageOf,
+  waitFor,
   writeJsonl,
 } from "../testkit/respond-e2e.js";
 import { startScriptedServer } from "../testkit/scripted-server.js";
@@ -319,6 +320,26 @@ describe("self-instruct: resume and library", () => {
     expect(readFileSync(join(f.out, "dropped.jsonl"), "utf8").split("\n").length).toBe(
       readFileSync(join(g.out, "dropped.jsonl"), "utf8").split("\n").length,
     );
+  });
+
+  it("Ctrl-C stops after the calls in flight (exit 130); the re-run resumes without re-sending a call", async () => {
+    const f = await inContextFixture(cleanups, {}, undefined, 40);
+    const child = startCli(f.args("self-instruct", ["--count", "30", "--concurrency", "4"]));
+    await waitFor(() => f.server.requests.length >= 12, "a dozen requests");
+    child.kill("SIGINT");
+    const stopped = await child.result;
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toContain("self-instruct: interrupted");
+    const partial = records(join(f.out, "instructions.jsonl"));
+    expect(partial.length).toBeLessThan(30);
+
+    const resumed = await runCli(f.args("self-instruct", ["--count", "30", "--concurrency", "4"]));
+    expect(resumed.code).toBe(0);
+    const bodies = f.server.requests.map((r) => JSON.stringify(r.body));
+    expect(new Set(bodies).size).toBe(bodies.length);
+    const all = records(join(f.out, "instructions.jsonl"));
+    expect(all).toHaveLength(30);
+    expect(all.slice(0, partial.length)).toEqual(partial);
   });
 
   it("refuses to resume with settings that would change the rounds, and accepts a new --count", async () => {

@@ -92,11 +92,12 @@ export async function inContextFixture(
   cleanups: Cleanup[],
   script: InContextScript = {},
   seeds: (dir: string) => string = (dir) => writeSelfInstructSeeds(join(dir, "seeds.jsonl")),
+  latencyMs = 0,
 ): Promise<InContextFixture> {
   const dir = tempDir("selfalign-in-context-");
   cleanups.push(() => removeDir(dir));
   const model = inContextModel(script);
-  const server = await startScriptedServer({ reply: model.reply });
+  const server = await startScriptedServer({ reply: model.reply, latencyMs });
   cleanups.push(() => server.close());
   const seedsPath = seeds(dir);
   const out = join(dir, "out");
