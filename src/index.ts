@@ -14,6 +14,7 @@ export {
   type RunConfig,
   runConfigSchema,
 } from "./config/model-config.js";
+export * from "./data/corpus/index.js";
 export * from "./data/index.js";
 export { Budget, BudgetExhaustedError, type BudgetLimits } from "./engine/budget.js";
 export {
