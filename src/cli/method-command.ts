@@ -33,6 +33,17 @@ export interface MethodContext extends SessionContext {
   model: LanguageModel;
   modelConfig: ResolvedModelConfig;
   outDir: string;
+  /** The models of `MethodCommandOptions.extraModels`, in its order (empty without it). */
+  extraModels: LanguageModel[];
+}
+
+export interface MethodCommandOptions {
+  /**
+   * Models the method calls besides the main one (e.g. Humpback's backward model), derived from the
+   * main model's resolved config. Each gets its own lane (concurrency, limits, price) and is listed in
+   * the run's config.json.
+   */
+  extraModels?: (main: ResolvedModelConfig) => ResolvedModelConfig[];
 }
 
 /**
@@ -44,19 +55,29 @@ export async function runMethodCommand(
   opts: Record<string, unknown>,
   config: Record<string, unknown>,
   body: (ctx: MethodContext) => Promise<SessionOutcome>,
+  options: MethodCommandOptions = {},
 ): Promise<number> {
   const modelConfig = withEnvironment(parseModelConfig(opts));
+  const extraConfigs = options.extraModels?.(modelConfig) ?? [];
   const run = parseRunConfig(opts);
   const outDir = resolve(String(opts.out));
   mkdirSync(outDir, { recursive: true });
-  const model = await createModel(modelConfig);
+  const models: Array<{ model: LanguageModel; config: ResolvedModelConfig }> = [];
+  try {
+    for (const c of [modelConfig, ...extraConfigs]) models.push({ model: await createModel(c), config: c });
+  } catch (error) {
+    await Promise.all(models.map(({ model }) => model.close?.()));
+    throw error;
+  }
+  const model = models[0]!.model;
+  const extraModels = models.slice(1).map((m) => m.model);
   return runSession(
     command,
     run.runDir ?? join(outDir, "run"),
     run,
-    [{ model, config: modelConfig }],
+    models,
     { out: outDir, ...config },
-    (ctx) => body({ ...ctx, model, modelConfig, outDir }),
+    (ctx) => body({ ...ctx, model, modelConfig, outDir, extraModels }),
     { summaryPath: join(outDir, "summary.json") },
   );
 }
