@@ -50,6 +50,52 @@ export {
 } from "./llm/openai-compatible.js";
 export { costOf, type Price, type PriceTable, readPriceTable } from "./llm/pricing.js";
 export { createModel, withEnvironment } from "./llm/resolve-model.js";
+export {
+  type DocumentCorpusOptions,
+  type DocumentFailure,
+  type DocumentMethodOptions,
+  type DocumentStats,
+  newDocumentStats,
+} from "./methods/backtranslation/document-loop.js";
+export {
+  HUMPBACK_DEFAULTS,
+  type HumpbackOptions,
+  type HumpbackSettings,
+  type HumpbackStats,
+  humpback,
+  newHumpbackStats,
+} from "./methods/backtranslation/humpback.js";
+export type {
+  RoundStats as HumpbackRoundStats,
+  ScoreDistribution,
+} from "./methods/backtranslation/humpback-decide.js";
+export type { PairRecord as HumpbackRecord } from "./methods/backtranslation/humpback-pairs.js";
+export { type LengthHint, lengthHint } from "./methods/backtranslation/length-hint.js";
+export {
+  LONGFORM_STYLES,
+  type LongformOptions,
+  type LongformRecord,
+  type LongformStats,
+  type LongformStyle,
+  type LongformStyleChoice,
+  longform,
+  MIXED_STYLE_WEIGHTS,
+  newLongformStats,
+} from "./methods/backtranslation/longform.js";
+export {
+  type UditOptions,
+  type UditRecord,
+  type UditSummary,
+  udit,
+} from "./methods/backtranslation/udit.js";
+export { UDIT_TASKS, type UditTask } from "./methods/backtranslation/udit-passage.js";
+export {
+  DEFAULT_GROUNDING_THRESHOLD,
+  type GroundingRecord,
+  type WrapOptions,
+  type WrapRecord,
+  wrapDocuments,
+} from "./methods/backtranslation/wrap.js";
 export { type DedupMethod, type DedupOptions, type DedupStats, dedup } from "./methods/filters/dedup.js";
 export { type BootstrapStats, newBootstrapStats } from "./methods/in-context/bootstrap.js";
 export { type DatasetProfile, profileDataset } from "./methods/in-context/dataset-profile.js";
@@ -112,8 +158,17 @@ export {
   heuristicFilter,
 } from "./text/filters.js";
 export { type FilterDecision, type FilterRecord, greedyFilter } from "./text/greedy-filter.js";
+export { contentWords, type Grounding, type GroundingOptions, grounding } from "./text/grounding.js";
+export {
+  contentTerms,
+  DocumentFrequencies,
+  type Keyword,
+  tfidfKeywords,
+} from "./text/keywords.js";
 export { MinHashDedup, type MinHashOptions } from "./text/minhash.js";
 export { naiveFilter } from "./text/naive-filter.js";
 export { NearDupIndex, type NearestMatch } from "./text/near-dup-index.js";
 export { type RougeScore, rougeL, rougeLTokens } from "./text/rouge-l.js";
+export { type Sentence, splitSentences } from "./text/sentences.js";
+export { CHINESE_STOP_WORDS, ENGLISH_STOP_WORDS, isStopWord } from "./text/stopwords.js";
 export { resolveTokenizer, type TokenizerMode, tokenize } from "./text/tokenize.js";

@@ -7,13 +7,17 @@ import { Command, CommanderError } from "commander";
 import { InputError } from "../data/input-error.js";
 import { ModelCallError } from "../llm/errors.js";
 import { redact } from "../util/secrets.js";
+import { backtranslateCommand } from "./commands/backtranslate.js";
 import { dedupCommand } from "./commands/dedup.js";
 import { demoCommand } from "./commands/demo.js";
 import { fromDatasetCommand } from "./commands/from-dataset.js";
+import { longformCommand } from "./commands/longform.js";
 import { respondCommand } from "./commands/respond.js";
 import { selfInstructCommand } from "./commands/self-instruct.js";
 import { topicsCommand } from "./commands/topics.js";
+import { uditCommand } from "./commands/udit.js";
 import { unnaturalCommand } from "./commands/unnatural.js";
+import { wrapCommand } from "./commands/wrap.js";
 import { EXIT } from "./session.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
@@ -33,6 +37,10 @@ export function buildProgram(): Command {
   program.addCommand(selfInstructCommand());
   program.addCommand(topicsCommand());
   program.addCommand(unnaturalCommand());
+  program.addCommand(uditCommand());
+  program.addCommand(longformCommand());
+  program.addCommand(wrapCommand());
+  program.addCommand(backtranslateCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
