@@ -6,6 +6,7 @@
  * are returned too, marked, for the caller to report.
  */
 import { countWords } from "../../text/filters.js";
+import { splitSentences } from "../../text/sentences.js";
 import type { TextBlock } from "./text-blocks.js";
 
 export interface Segment {
@@ -59,7 +60,7 @@ export function segment(blocks: readonly TextBlock[], options: SegmentOptions): 
     const tokens = countWords(block.text);
     if (tokens <= options.maxTokens) add({ text: block.text, start: block.start, end: block.end, tokens });
     else {
-      for (const piece of splitSentences(block, options.maxTokens)) {
+      for (const piece of splitAtSentences(block, options.maxTokens)) {
         add(options.exactOffsets ? piece : { ...piece, start: block.start, end: block.end });
       }
     }
@@ -69,35 +70,25 @@ export function segment(blocks: readonly TextBlock[], options: SegmentOptions): 
 }
 
 /** A long block cut at sentence ends into pieces of at most `max` tokens (a longer sentence stays whole). */
-function splitSentences(block: TextBlock, max: number) {
+function splitAtSentences(block: TextBlock, max: number) {
   const pieces: Array<{ text: string; start: number; end: number; tokens: number }> = [];
-  const ends = /[.!?。！？](?:["'”’)\]]*)(?=\s|$)|[。！？]/gu;
-  let from = 0;
-  let pieceStart = 0;
-  let pieceTokens = 0;
-  const text = block.text;
-  const push = (endAt: number) => {
-    const raw = text.slice(pieceStart, endAt);
-    const lead = raw.length - raw.trimStart().length;
-    const body = raw.trim();
-    if (body !== "") {
-      const start = block.start + pieceStart + lead;
-      pieces.push({ text: body, start, end: start + body.length, tokens: countWords(body) });
-    }
-    pieceStart = endAt;
-    pieceTokens = 0;
+  let first = -1;
+  let last = -1;
+  let tokens = 0;
+  const push = () => {
+    if (first < 0) return;
+    const text = block.text.slice(first, last);
+    pieces.push({ text, start: block.start + first, end: block.start + last, tokens });
+    first = -1;
+    tokens = 0;
   };
-  for (let m = ends.exec(text); m; m = ends.exec(text)) {
-    const endAt = m.index + m[0].length;
-    const tokens = countWords(text.slice(from, endAt));
-    if (pieceTokens > 0 && pieceTokens + tokens > max) push(from);
-    pieceTokens += tokens;
-    from = endAt;
+  for (const sentence of splitSentences(block.text)) {
+    const n = countWords(sentence.text);
+    if (tokens > 0 && tokens + n > max) push();
+    if (first < 0) first = sentence.start;
+    last = sentence.end;
+    tokens += n;
   }
-  if (from < text.length) {
-    const tokens = countWords(text.slice(from));
-    if (pieceTokens > 0 && pieceTokens + tokens > max) push(from);
-  }
-  push(text.length);
+  push();
   return pieces;
 }
