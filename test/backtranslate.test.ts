@@ -7,9 +7,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { RunDirectory } from "../src/engine/run-dir.js";
-import { createOpenAICompatibleModel, humpback, RunEngine, readSeedTasks } from "../src/index.js";
-import { cleanEnv, runCli, tempDir } from "../testkit/cli.js";
+import { humpback, readSeedTasks } from "../src/index.js";
+import { cleanEnv, runCli } from "../testkit/cli.js";
 import {
   augmentParts,
   firstInstruction,
@@ -26,17 +25,16 @@ import {
   writeHumpbackCorpus,
   writeHumpbackSeeds,
 } from "../testkit/humpback-model.js";
+import { libraryRun } from "../testkit/library-run.js";
 import {
   chatRequests,
   cleanupsAfterEach,
   MODEL,
   readJson,
   readJsonlFile,
-  removeDir,
   userMessageOf,
   writeJsonl,
 } from "../testkit/respond-e2e.js";
-import { startScriptedServer } from "../testkit/scripted-server.js";
 
 const cleanups = cleanupsAfterEach();
 
@@ -345,14 +343,7 @@ describe("backtranslate: resume, input errors and library", () => {
   });
 
   it("runs from the library API", async () => {
-    const dir = tempDir();
-    cleanups.push(() => removeDir(dir));
-    const server = await startScriptedServer({ reply: humpbackModel().reply });
-    cleanups.push(() => server.close());
-    const runDir = RunDirectory.open(join(dir, "run"), { test: true });
-    const engine = new RunEngine(runDir, { seed: 3 });
-    const llm = createOpenAICompatibleModel({ baseUrl: server.baseUrl, model: "m" });
-    engine.addModel(llm, { concurrency: 4 });
+    const { dir, runDir, engine, model: llm } = await libraryRun(cleanups, humpbackModel().reply, 3);
     const seeds = await readSeedTasks(writeHumpbackSeeds(join(dir, "seeds.jsonl")));
     const stats = await humpback({
       engine,
@@ -364,7 +355,6 @@ describe("backtranslate: resume, input errors and library", () => {
       inContext: 10,
     });
     runDir.close();
-    await llm.close?.();
     expect(stats.stoppedBy).toBeUndefined();
     expect(stats).toMatchObject({ rounds: 2, completedRounds: 2, curated: 2 });
     expect(stats.perRound.map((r) => r.kept)).toEqual([3, 2]);

@@ -7,14 +7,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  createOpenAICompatibleModel,
-  longform,
-  newLongformStats,
-  RunDirectory,
-  RunEngine,
-} from "../src/index.js";
-import { runCli, tempDir } from "../testkit/cli.js";
+import { longform, newLongformStats } from "../src/index.js";
+import { runCli } from "../testkit/cli.js";
 import { CHINESE, MOUNTAINS, RIVERS, TEA_1, TEA_2, TOMATOES } from "../testkit/corpus-files.js";
 import {
   documentFixture,
@@ -30,13 +24,13 @@ import {
   styleOf,
   writeDocumentCorpus,
 } from "../testkit/document-model.js";
+import { libraryRun } from "../testkit/library-run.js";
 import {
   chatRequests,
   cleanupsAfterEach,
   MODEL,
   readJson,
   readJsonlFile,
-  removeDir,
   userMessageOf,
 } from "../testkit/respond-e2e.js";
 import type { RecordedRequest } from "../testkit/scripted-server.js";
@@ -275,13 +269,7 @@ describe("longform: resume, failures and library", () => {
   });
 
   it("runs from the library API", async () => {
-    const dir = tempDir();
-    cleanups.push(() => removeDir(dir));
-    const server = await documentServer(cleanups);
-    const runDir = RunDirectory.open(join(dir, "run"), { test: true });
-    const engine = new RunEngine(runDir, { seed: 1 });
-    const llm = createOpenAICompatibleModel({ baseUrl: server.baseUrl, model: "m" });
-    engine.addModel(llm, { concurrency: 4 });
+    const { dir, runDir, engine, model: llm } = await libraryRun(cleanups, await documentServer(cleanups), 1);
     const stats = newLongformStats();
     const result = await longform({
       engine,

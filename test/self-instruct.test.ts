@@ -6,17 +6,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  createOpenAICompatibleModel,
-  RunDirectory,
-  RunEngine,
-  readSeedTasks,
-  rougeL,
-  selfInstruct,
-} from "../src/index.js";
+import { readSeedTasks, rougeL, selfInstruct } from "../src/index.js";
 import { runCli, startCli, tempDir } from "../testkit/cli.js";
 import { CHINESE_SEEDS, ENGLISH_SEEDS, inContextFixture, writeText } from "../testkit/in-context-e2e.js";
 import { inContextModel, variedTask } from "../testkit/in-context-model.js";
+import { libraryRun } from "../testkit/library-run.js";
 import {
   chatRequests,
   cleanupsAfterEach,
@@ -26,7 +20,6 @@ import {
   waitFor,
   writeJsonl,
 } from "../testkit/respond-e2e.js";
-import { startScriptedServer } from "../testkit/scripted-server.js";
 
 const cleanups = cleanupsAfterEach();
 
@@ -358,14 +351,7 @@ describe("self-instruct: resume and library", () => {
   });
 
   it("runs from the library API", async () => {
-    const dir = tempDir();
-    const model = inContextModel();
-    const server = await startScriptedServer({ reply: model.reply });
-    cleanups.push(() => server.close());
-    const runDir = RunDirectory.open(join(dir, "run"), { test: true });
-    const engine = new RunEngine(runDir, { seed: 7 });
-    const llm = createOpenAICompatibleModel({ baseUrl: server.baseUrl, model: "m" });
-    engine.addModel(llm, { concurrency: 4 });
+    const { dir, runDir, engine, model: llm } = await libraryRun(cleanups, inContextModel().reply, 7);
     const seeds = await readSeedTasks(
       writeText(
         join(dir, "seeds.txt"),
@@ -374,7 +360,6 @@ describe("self-instruct: resume and library", () => {
     );
     const result = await selfInstruct({ engine, model: llm, seeds: seeds.tasks, count: 12, outDir: dir });
     runDir.close();
-    await llm.close?.();
     expect(result.emitted).toBe(12);
     expect(result.stoppedBy).toBeUndefined();
     expect(records(result.instructionsPath)).toHaveLength(12);

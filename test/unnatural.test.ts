@@ -7,26 +7,19 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { RunDirectory } from "../src/engine/run-dir.js";
-import {
-  createOpenAICompatibleModel,
-  normalizeForDedup,
-  RunEngine,
-  readSeedTasks,
-  unnatural,
-} from "../src/index.js";
-import { runCli, tempDir } from "../testkit/cli.js";
+import { normalizeForDedup, readSeedTasks, unnatural } from "../src/index.js";
+import { runCli } from "../testkit/cli.js";
+import { libraryRun } from "../testkit/library-run.js";
 import {
   chatRequests,
   cleanupsAfterEach,
   MODEL,
   readJson,
   readJsonlFile,
-  removeDir,
   userMessageOf,
   writeJsonl,
 } from "../testkit/respond-e2e.js";
-import { type RecordedRequest, startScriptedServer } from "../testkit/scripted-server.js";
+import type { RecordedRequest } from "../testkit/scripted-server.js";
 import {
   answerOf,
   COLOUR,
@@ -312,14 +305,7 @@ describe("unnatural: resume, input errors and library", () => {
   });
 
   it("runs from the library API", async () => {
-    const dir = tempDir();
-    cleanups.push(() => removeDir(dir));
-    const server = await startScriptedServer({ reply: unnaturalModel().reply });
-    cleanups.push(() => server.close());
-    const runDir = RunDirectory.open(join(dir, "run"), { test: true });
-    const engine = new RunEngine(runDir, { seed: 3 });
-    const llm = createOpenAICompatibleModel({ baseUrl: server.baseUrl, model: "m" });
-    engine.addModel(llm, { concurrency: 4 });
+    const { dir, runDir, engine, model: llm } = await libraryRun(cleanups, unnaturalModel().reply, 3);
     const seeds = await readSeedTasks(writeUnnaturalSeeds(join(dir, "seeds.jsonl")));
     const stats = await unnatural({
       engine,
@@ -330,7 +316,6 @@ describe("unnatural: resume, input errors and library", () => {
       outDir: dir,
     });
     runDir.close();
-    await llm.close?.();
     expect(stats).toMatchObject({ core: 4, reformulations: 4, exhausted: false });
     expect(stats.stoppedBy).toBeUndefined();
     expect(records(dir)).toHaveLength(8);

@@ -6,16 +6,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  contentWords,
-  createOpenAICompatibleModel,
-  grounding,
-  newDocumentStats,
-  RunDirectory,
-  RunEngine,
-  wrapDocuments,
-} from "../src/index.js";
-import { runCli, tempDir } from "../testkit/cli.js";
+import { contentWords, grounding, newDocumentStats, wrapDocuments } from "../src/index.js";
+import { runCli } from "../testkit/cli.js";
 import { CHINESE } from "../testkit/corpus-files.js";
 import {
   ADDED_FACT,
@@ -27,14 +19,8 @@ import {
   scriptedPair,
   writeDocumentCorpus,
 } from "../testkit/document-model.js";
-import {
-  chatRequests,
-  cleanupsAfterEach,
-  MODEL,
-  readJson,
-  readJsonlFile,
-  removeDir,
-} from "../testkit/respond-e2e.js";
+import { libraryRun } from "../testkit/library-run.js";
+import { chatRequests, cleanupsAfterEach, MODEL, readJson, readJsonlFile } from "../testkit/respond-e2e.js";
 
 const cleanups = cleanupsAfterEach();
 
@@ -176,13 +162,7 @@ describe("wrap: grounded instruction-response pairs from documents", () => {
   });
 
   it("runs from the library API", async () => {
-    const dir = tempDir();
-    cleanups.push(() => removeDir(dir));
-    const server = await documentServer(cleanups);
-    const runDir = RunDirectory.open(join(dir, "run"), { test: true });
-    const engine = new RunEngine(runDir, { seed: 1 });
-    const llm = createOpenAICompatibleModel({ baseUrl: server.baseUrl, model: "m" });
-    engine.addModel(llm, { concurrency: 4 });
+    const { dir, runDir, engine, model: llm } = await libraryRun(cleanups, await documentServer(cleanups), 1);
     const stats = await wrapDocuments({
       engine,
       model: llm,
