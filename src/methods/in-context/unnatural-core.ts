@@ -93,8 +93,7 @@ type DrawOutcome = {
   | {
       kind: "candidate";
       example: P.ExampleText;
-      /** Absent when the example was already a duplicate when its draw finished (no output asked). */
-      output?: { text: string; finishReason: string; call: string };
+      output: { text: string; finishReason: string; call: string };
     }
 );
 
@@ -164,11 +163,9 @@ async function runDraw(ctx: CoreContext, draw: number): Promise<DrawOutcome> {
   const example = cleanExample(result.value);
   const problem = instructionProblem(example.instruction, settings.heuristics);
   if (problem) return { ...base, kind: "invalid", ...problem, example };
-  // Already a duplicate of an example decided before this draw: it will be dropped, skip its output.
-  // (Decisions only add keys, so this shortcut never changes a decision.)
-  if (ctx.dedup.seen(dedupKey(example.instruction, example.input)) !== undefined) {
-    return { ...base, kind: "candidate", example };
-  }
+  // Every valid draft gets its output call, even one that may turn out a duplicate: skipping it when a
+  // duplicate happened to be decided first would make the number of calls depend on timing, and with
+  // it where a --max-calls budget stops.
   ctx.counters.outputs++;
   const call = engine.prepare(model, chatRequest(P.outputMessage(example), settings.output));
   const [sample] = await engine.run(call);
@@ -211,8 +208,6 @@ function decide(ctx: CoreContext, outcome: DrawOutcome): void {
     });
     return;
   }
-  if (!output)
-    throw new Error(`unnatural: draw ${outcome.draw} has no output although it is not a duplicate`);
   const made = { ...example, output: output.text, output_call: output.call };
   const unusable =
     output.text === ""
