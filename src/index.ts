@@ -96,6 +96,40 @@ export {
   type WrapRecord,
   wrapDocuments,
 } from "./methods/backtranslation/wrap.js";
+export {
+  AUTO_EVOL_DEFAULTS,
+  type AutoEvolOptions,
+  type AutoEvolSettings,
+  type AutoEvolStats,
+  autoEvol,
+  newAutoEvolStats,
+} from "./methods/evolution/auto-evol.js";
+export type {
+  AnalysisRecord as AutoEvolAnalysisRecord,
+  HistoryRecord as AutoEvolHistoryRecord,
+  TrajectoryRecord as AutoEvolTrajectoryRecord,
+} from "./methods/evolution/auto-evol-records.js";
+export {
+  EVOL_DEFAULTS,
+  type EvolOptions,
+  type EvolSettings,
+  type EvolStats,
+  evolInstruct,
+  newEvolStats,
+} from "./methods/evolution/evol.js";
+export type {
+  EvolGenerationRecord,
+  EvolPoolRecord,
+  EvolRoundStats,
+} from "./methods/evolution/evol-records.js";
+export {
+  BUILT_IN_OPERATIONS,
+  type EvolDomain,
+  type EvolOperation,
+  type OperationSet,
+  readOperationsFile,
+  resolveOperations,
+} from "./methods/evolution/operations.js";
 export { type DedupMethod, type DedupOptions, type DedupStats, dedup } from "./methods/filters/dedup.js";
 export { type BootstrapStats, newBootstrapStats } from "./methods/in-context/bootstrap.js";
 export { type DatasetProfile, profileDataset } from "./methods/in-context/dataset-profile.js";

@@ -7,9 +7,11 @@ import { Command, CommanderError } from "commander";
 import { InputError } from "../data/input-error.js";
 import { ModelCallError } from "../llm/errors.js";
 import { redact } from "../util/secrets.js";
+import { autoEvolCommand } from "./commands/auto-evol.js";
 import { backtranslateCommand } from "./commands/backtranslate.js";
 import { dedupCommand } from "./commands/dedup.js";
 import { demoCommand } from "./commands/demo.js";
+import { evolCommand } from "./commands/evol.js";
 import { fromDatasetCommand } from "./commands/from-dataset.js";
 import { longformCommand } from "./commands/longform.js";
 import { respondCommand } from "./commands/respond.js";
@@ -41,6 +43,8 @@ export function buildProgram(): Command {
   program.addCommand(longformCommand());
   program.addCommand(wrapCommand());
   program.addCommand(backtranslateCommand());
+  program.addCommand(autoEvolCommand());
+  program.addCommand(evolCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -94,11 +94,18 @@ export function addRunOptions(cmd: Command): Command {
     );
 }
 
-export function addGenerationOptions(cmd: Command): Command {
+/** Defaults a method may set for its own calls (e.g. the sampling its paper used). */
+export interface GenerationDefaults {
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+}
+
+export function addGenerationOptions(cmd: Command, defaults: GenerationDefaults = {}): Command {
   return cmd
-    .option("--temperature <t>", "sampling temperature", num, 0.7)
-    .option("--top-p <p>", "nucleus sampling probability mass", num)
-    .option("--max-output-tokens <n>", "maximum tokens generated per sample", int, 1024)
+    .option("--temperature <t>", "sampling temperature", num, defaults.temperature ?? 0.7)
+    .option("--top-p <p>", "nucleus sampling probability mass", num, defaults.topP)
+    .option("--max-output-tokens <n>", "maximum tokens generated per sample", int, defaults.maxTokens ?? 1024)
     .option("--stop <text>", "stop sequence (repeatable)", collect)
     .option("--sampling-seed <n>", "seed sent with each request (servers that support it)", int)
     .option("--system <text>", "system message before every instruction");

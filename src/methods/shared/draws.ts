@@ -22,4 +22,15 @@ export class Draws {
     this.seen.set(key, n + 1);
     return n === 0 ? first : this.engine.prepare(model, request, 1, n);
   }
+
+  /**
+   * The next `samples` independent draws of `request` as one call (one request with `n` samples where the
+   * model allows it): their sample indices follow those of the earlier draws of the same request.
+   */
+  prepareMany(model: LanguageModel, request: GenerateRequest, samples: number): PreparedCall {
+    const key = this.engine.prepare(model, request, 1).keys[0] as string;
+    const n = this.seen.get(key) ?? 0;
+    this.seen.set(key, n + samples);
+    return this.engine.prepare(model, request, samples, n);
+  }
 }
