@@ -10,10 +10,9 @@
  */
 import type { Passage, PassageDropReason } from "../../data/corpus/passage.js";
 import type { RunEngine } from "../../engine/engine.js";
-import { OrderedSink } from "../../engine/ordered-sink.js";
-import { TaskGroup } from "../../engine/task-group.js";
 import type { LanguageModel } from "../../llm/language-model.js";
-import { type StopReason, stopReasonOf } from "../shared/stop-reason.js";
+import { OrderedRound } from "../shared/ordered-round.js";
+import type { StopReason } from "../shared/stop-reason.js";
 import { type Augmentation, type AugmentSettings, augment, pickExamples } from "./augment.js";
 import { type CurateSettings, pickCalibration, type Rating, rate } from "./curate.js";
 import type { KeptPair, PoolExample } from "./humpback-pairs.js";
@@ -55,59 +54,25 @@ export interface RoundContext {
   requests: { augment: number; curate: number };
 }
 
-type Settled = { ok: true; value: Outcome } | { ok: false; error: unknown };
-
 export async function runRound(
   ctx: RoundContext,
   items: AsyncIterable<RoundItem> | Iterable<RoundItem>,
   decide: (outcome: Outcome) => void,
 ): Promise<StopReason | undefined> {
-  let stop: StopReason | undefined;
-  let fatal: { error: unknown } | undefined;
-  // Set as soon as any candidate fails (in whatever order): no new candidate is started after it.
-  let failing = false;
-  const sink = new OrderedSink<Settled>(
-    (settled) => {
-      if (stop || fatal) return;
-      try {
-        if (settled.ok) decide(settled.value);
-        else stop = stopReasonOf(settled.error); // rethrows what is not a model call's failure (a bug)
-      } catch (error) {
-        fatal = { error };
-      }
-    },
-    Math.max(256, 8 * ctx.lookahead),
-  );
-  const tasks = new TaskGroup();
+  const round = new OrderedRound<Outcome>(decide, ctx.lookahead, Math.max(256, 8 * ctx.lookahead));
   let inputError: { error: unknown } | undefined;
   try {
     for await (const item of items) {
-      if (failing || fatal) break;
-      if (item.kind === "ingest-drop") {
-        const seq = sink.tryReserve() ?? (await sink.reserve());
-        sink.complete(seq, [{ ok: true, value: item }]);
-        continue;
-      }
-      const room = tasks.below(ctx.lookahead);
-      if (room) await room;
-      if (failing || fatal) break;
-      const seq = sink.tryReserve() ?? (await sink.reserve());
-      const work = candidateWork(ctx, item);
-      tasks.run(
-        async () => sink.complete(seq, [{ ok: true, value: await work() }]),
-        (error) => {
-          failing = true;
-          sink.complete(seq, [{ ok: false, error }]);
-        },
-      );
+      if (!round.open) break;
+      if (item.kind === "ingest-drop") await round.add(item);
+      else if (!(await round.start(candidateWork(ctx, item)))) break;
     }
   } catch (error) {
     // Bad input (a malformed record file): finish what is in flight, then report it.
     inputError = { error };
   }
   // Calls in flight finish (and are cached) before the caller closes its files.
-  await tasks.idle();
-  if (fatal) throw fatal.error;
+  const stop = await round.finish();
   if (inputError) throw inputError.error;
   return stop;
 }

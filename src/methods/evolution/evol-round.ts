@@ -10,11 +10,10 @@
  * cached), nothing after that member is decided, and a re-run, answered from the cache, goes on from there.
  */
 import type { RunEngine } from "../../engine/engine.js";
-import { OrderedSink } from "../../engine/ordered-sink.js";
-import { TaskGroup } from "../../engine/task-group.js";
 import type { LanguageModel } from "../../llm/language-model.js";
 import type { Draws } from "../shared/draws.js";
-import { type StopReason, stopReasonOf } from "../shared/stop-reason.js";
+import { OrderedRound } from "../shared/ordered-round.js";
+import type { StopReason } from "../shared/stop-reason.js";
 import { chooseOperation, type OperationChoice, type PoolMember } from "./evol-pool.js";
 import { type Evolution, type EvolveSettings, evolveOnce } from "./evolve-step.js";
 import type { EvolOperation } from "./operations.js";
@@ -36,59 +35,34 @@ export interface Attempt {
   evolution: Evolution;
 }
 
-type Settled = { ok: true; value: Attempt } | { ok: false; error: unknown };
-
 export async function runEvolRound(
   ctx: RoundContext,
   pool: readonly PoolMember[],
   decide: (attempt: Attempt) => void,
 ): Promise<StopReason | undefined> {
-  let stop: StopReason | undefined;
-  let fatal: { error: unknown } | undefined;
-  // Set as soon as any member fails (in whatever order): no member is started after it.
-  let failing = false;
-  const sink = new OrderedSink<Settled>(
-    (settled) => {
-      if (stop || fatal) return;
-      try {
-        if (settled.ok) decide(settled.value);
-        else stop = stopReasonOf(settled.error); // rethrows what is not a model call's failure (a bug)
-      } catch (error) {
-        fatal = { error };
-      }
-    },
-    pool.length + 1, // the pool is in memory already; `lookahead` bounds the work in flight
-  );
-  const tasks = new TaskGroup();
+  // The pool is in memory already: the window may hold all of it; `lookahead` bounds the work in flight.
+  const round = new OrderedRound<Attempt>(decide, ctx.lookahead, pool.length + 1);
   for (const member of pool) {
-    const room = tasks.below(ctx.lookahead);
-    if (room) await room;
-    if (failing || fatal) break;
-    const seq = sink.tryReserve() as number;
+    if (!round.open) break;
     const operation = chooseOperation(
       ctx.engine.rng.fork(`evol/operation/${ctx.round}/${member.id}`),
       ctx.choice,
     );
-    // Called here, not inside the task: evolveOnce numbers its draw before its first await, so draws
-    // are numbered in pool order.
-    const evolving = evolveOnce(
-      ctx.engine,
-      ctx.model,
-      ctx.draws,
-      operation,
-      member.instruction,
-      ctx.settings,
-    );
-    tasks.run(
-      async () => sink.complete(seq, [{ ok: true, value: { member, operation, evolution: await evolving } }]),
-      (error) => {
-        failing = true;
-        sink.complete(seq, [{ ok: false, error }]);
-      },
-    );
+    const started = await round.start(() => {
+      // evolveOnce numbers its draw before its first await; jobs start in pool order, so draws are
+      // numbered in pool order.
+      const evolving = evolveOnce(
+        ctx.engine,
+        ctx.model,
+        ctx.draws,
+        operation,
+        member.instruction,
+        ctx.settings,
+      );
+      return evolving.then((evolution) => ({ member, operation, evolution }));
+    });
+    if (!started) break;
   }
   // Calls in flight finish (and are cached) before the caller closes its files.
-  await tasks.idle();
-  if (fatal) throw fatal.error;
-  return stop;
+  return round.finish();
 }
