@@ -130,6 +130,66 @@ export {
   readOperationsFile,
   resolveOperations,
 } from "./methods/evolution/operations.js";
+export {
+  AUTODETECT_DEFAULTS,
+  type AutodetectOptions,
+  type AutodetectRoundStats,
+  type AutodetectSettings,
+  type AutodetectStats,
+  autodetect,
+  newAutodetectStats,
+} from "./methods/feedback/autodetect.js";
+export type {
+  QuestionRecord as AutodetectQuestionRecord,
+  SftRecord as AutodetectSftRecord,
+  WeaknessRow as AutodetectWeaknessRow,
+} from "./methods/feedback/autodetect-records.js";
+export {
+  type Checker,
+  type CheckerSpec,
+  type CheckInput,
+  createChecker,
+  parseCheckerSpec,
+  type Verdict,
+} from "./methods/feedback/checkers.js";
+export type { AnalysisRecord as LearnFromErrorsAnalysis } from "./methods/feedback/error-analysis.js";
+export {
+  type ExamItem,
+  type ExamOptions,
+  type ExamOutcome,
+  type ExamResult,
+  type LabelledExample,
+  type LabelledFields,
+  readLabelled,
+  runExam,
+} from "./methods/feedback/exam.js";
+export {
+  type AnswerRecord as LearnFromErrorsAnswerRecord,
+  LEARN_FROM_ERRORS_DEFAULTS,
+  type LearnFromErrorsOptions,
+  type LearnFromErrorsSettings,
+  type LearnFromErrorsStats,
+  learnFromErrors,
+  newLearnFromErrorsStats,
+  type WeaknessesFile,
+} from "./methods/feedback/learn-from-errors.js";
+export {
+  type Accuracy,
+  LLM2LLM_DEFAULTS,
+  type Llm2LlmIteration,
+  type Llm2LlmOptions,
+  type Llm2LlmSettings,
+  type Llm2LlmStats,
+  llm2llm,
+  newLlm2LlmStats,
+} from "./methods/feedback/llm2llm.js";
+export type {
+  AddedRecord as Llm2LlmAddedRecord,
+  AnswerRecord as Llm2LlmAnswerRecord,
+  TrainRecord as Llm2LlmTrainRecord,
+} from "./methods/feedback/llm2llm-records.js";
+export type { ExampleRecord as LearnFromErrorsExample } from "./methods/feedback/targeted-examples.js";
+export type { Weakness as LearnFromErrorsWeakness } from "./methods/feedback/weakness-grouping.js";
 export { type DedupMethod, type DedupOptions, type DedupStats, dedup } from "./methods/filters/dedup.js";
 export { type BootstrapStats, newBootstrapStats } from "./methods/in-context/bootstrap.js";
 export { type DatasetProfile, profileDataset } from "./methods/in-context/dataset-profile.js";

@@ -8,11 +8,14 @@ import { InputError } from "../data/input-error.js";
 import { ModelCallError } from "../llm/errors.js";
 import { redact } from "../util/secrets.js";
 import { autoEvolCommand } from "./commands/auto-evol.js";
+import { autodetectCommand } from "./commands/autodetect.js";
 import { backtranslateCommand } from "./commands/backtranslate.js";
 import { dedupCommand } from "./commands/dedup.js";
 import { demoCommand } from "./commands/demo.js";
 import { evolCommand } from "./commands/evol.js";
 import { fromDatasetCommand } from "./commands/from-dataset.js";
+import { learnFromErrorsCommand } from "./commands/learn-from-errors.js";
+import { llm2llmCommand } from "./commands/llm2llm.js";
 import { longformCommand } from "./commands/longform.js";
 import { respondCommand } from "./commands/respond.js";
 import { selfInstructCommand } from "./commands/self-instruct.js";
@@ -45,6 +48,9 @@ export function buildProgram(): Command {
   program.addCommand(backtranslateCommand());
   program.addCommand(autoEvolCommand());
   program.addCommand(evolCommand());
+  program.addCommand(autodetectCommand());
+  program.addCommand(llm2llmCommand());
+  program.addCommand(learnFromErrorsCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
