@@ -1,16 +1,15 @@
 import { resolve } from "node:path";
 import { Command } from "commander";
-import { createChecker, parseCheckerSpec } from "../../methods/feedback/checkers.js";
-import { readLabelled } from "../../methods/feedback/exam.js";
+import { createChecker } from "../../methods/feedback/checkers.js";
 import {
   LEARN_FROM_ERRORS_DEFAULTS,
   type LearnFromErrorsStats,
   learnFromErrors,
   newLearnFromErrorsStats,
 } from "../../methods/feedback/learn-from-errors.js";
+import { addExamOptions, parseExamOptions, studentModel } from "../exam-options.js";
 import { addMethodOptions, methodOutcome, runMethodCommand } from "../method-command.js";
 import { addGenerationOptions, num, parseGenerationSettings, positiveInt } from "../options.js";
-import { addRoleOptions, roleConfig } from "../roles.js";
 
 const D = LEARN_FROM_ERRORS_DEFAULTS;
 
@@ -27,12 +26,6 @@ export function learnFromErrorsCommand(): Command {
       "--contrast",
       "analyse each failure beside the correctly answered example with the most similar question (ROUGE-L)",
     )
-    .option(
-      "--checker <spec>",
-      "how answers are graded: exact, regex[:PATTERN], numeric[:TOL], choice or judge (the teacher)",
-      "exact",
-    )
-    .option("--rubric <text>", "what the judge checker counts as correct")
     .option("--per-weakness <k>", "new examples asked per weakness", positiveInt, D.perWeakness)
     .option(
       "--group-chunk <n>",
@@ -40,29 +33,17 @@ export function learnFromErrorsCommand(): Command {
       positiveInt,
       D.groupChunk,
     )
-    .option("--question-field <path>", "field holding the question or instruction", "instruction")
-    .option("--input-field <path>", "optional field appended to the question", "input")
-    .option("--answer-field <path>", "field holding the reference answer", "output")
     .option(
       "--analysis-temperature <t>",
       "sampling temperature of the analysis and grouping calls",
       num,
       D.analysis.temperature,
-    )
-    .option(
-      "--student-temperature <t>",
-      "sampling temperature of the student's answers",
-      num,
-      D.exam.temperature,
-    )
-    .option(
-      "--student-max-output-tokens <n>",
-      "token limit of the student's answers",
-      positiveInt,
-      D.exam.maxTokens,
-    )
-    .option("--student-system <text>", "system message before every question the student answers");
-  addRoleOptions(cmd, "student", "model that takes the exam");
+    );
+  addExamOptions(cmd, {
+    what: "model that takes the exam",
+    temperature: D.exam.temperature ?? 0,
+    maxTokens: D.exam.maxTokens ?? 1024,
+  });
   addGenerationOptions(cmd, { temperature: D.writing.temperature, maxTokens: D.writing.maxTokens });
   addMethodOptions(cmd);
   cmd.addHelpText(
@@ -82,26 +63,14 @@ ids; every failure in exactly one), <out>/examples.jsonl (question, answer, weak
 }
 
 export async function runLearnFromErrors(opts: Record<string, unknown>): Promise<number> {
-  const trainPath = resolve(String(opts.train));
-  const spec = parseCheckerSpec(String(opts.checker));
-  const rubric = opts.rubric as string | undefined;
-  if (rubric !== undefined && spec.kind !== "judge") throw new Error("--rubric needs --checker judge");
   // Read before the model loads: a bad training file should cost nothing.
-  const examples = await readLabelled(trainPath, {
-    questionField: opts.questionField as string,
-    inputField: opts.inputField as string,
-    answerField: opts.answerField as string,
-  });
+  const { trainPath, examples, checker: spec, rubric, student } = await parseExamOptions(opts);
   const teacher = parseGenerationSettings(opts);
   const settings = {
     contrast: opts.contrast === true,
     perWeakness: opts.perWeakness as number,
     groupChunk: opts.groupChunk as number,
-    exam: {
-      temperature: opts.studentTemperature as number,
-      maxTokens: opts.studentMaxOutputTokens as number,
-      system: opts.studentSystem as string | undefined,
-    },
+    exam: student,
     analysis: { ...teacher, temperature: opts.analysisTemperature as number },
     writing: teacher,
   };
@@ -149,10 +118,7 @@ export async function runLearnFromErrors(opts: Record<string, unknown>): Promise
       return methodOutcome(stoppedBy, result, headline(stats));
     },
     {
-      extraModels: (main) => {
-        const c = roleConfig(main, opts, "student");
-        return c ? [c] : [];
-      },
+      extraModels: studentModel(opts),
     },
   );
 }

@@ -1,16 +1,15 @@
 import { resolve } from "node:path";
 import { Command } from "commander";
-import { createChecker, parseCheckerSpec } from "../../methods/feedback/checkers.js";
-import { readLabelled } from "../../methods/feedback/exam.js";
+import { createChecker } from "../../methods/feedback/checkers.js";
 import {
   LLM2LLM_DEFAULTS,
   type Llm2LlmStats,
   llm2llm,
   newLlm2LlmStats,
 } from "../../methods/feedback/llm2llm.js";
+import { addExamOptions, parseExamOptions, studentModel } from "../exam-options.js";
 import { addMethodOptions, methodOutcome, runMethodCommand } from "../method-command.js";
-import { addGenerationOptions, num, parseGenerationSettings, positiveInt } from "../options.js";
-import { addRoleOptions, roleConfig } from "../roles.js";
+import { addGenerationOptions, parseGenerationSettings, positiveInt } from "../options.js";
 
 const D = LLM2LLM_DEFAULTS;
 
@@ -23,32 +22,14 @@ export function llm2llmCommand(): Command {
     .requiredOption("--iterations <n>", "iterations of exam and augmentation", positiveInt)
     .requiredOption("--per-error <k>", "new examples the teacher writes per failed seed", positiveInt)
     .option(
-      "--checker <spec>",
-      "how answers are graded: exact, regex[:PATTERN], numeric[:TOL], choice or judge",
-      "exact",
-    )
-    .option("--rubric <text>", "what the judge checker calls correct (with --checker judge)")
-    .option(
       "--student-cmd <cmd>",
       "shell command that updates the student between iterations (env: SELFALIGN_ITERATION, SELFALIGN_TRAIN_FILE)",
-    )
-    .option("--question-field <name>", "field holding the question", "instruction")
-    .option("--input-field <name>", "optional field appended to the question", "input")
-    .option("--answer-field <name>", "field holding the reference answer", "output")
-    .option(
-      "--student-temperature <t>",
-      "sampling temperature of the student's answers",
-      num,
-      D.studentGeneration.temperature,
-    )
-    .option(
-      "--student-max-output-tokens <n>",
-      "token limit of the student's answers",
-      positiveInt,
-      D.studentGeneration.maxTokens,
-    )
-    .option("--student-system <text>", "system message before every question the student answers");
-  addRoleOptions(cmd, "student", "the model being taught");
+    );
+  addExamOptions(cmd, {
+    what: "the model being taught",
+    temperature: D.studentGeneration.temperature ?? 0,
+    maxTokens: D.studentGeneration.maxTokens ?? 1024,
+  });
   addGenerationOptions(cmd, {
     temperature: D.teacherGeneration.temperature,
     maxTokens: D.teacherGeneration.maxTokens,
@@ -70,25 +51,13 @@ and <out>/summary.json (accuracy, failures and examples added per iteration).`,
 }
 
 export async function runLlm2llm(opts: Record<string, unknown>): Promise<number> {
-  const trainPath = resolve(String(opts.train));
-  const checkerSpec = parseCheckerSpec(String(opts.checker));
-  const rubric = opts.rubric as string | undefined;
-  if (rubric !== undefined && checkerSpec.kind !== "judge") throw new Error("--rubric needs --checker judge");
   // Read before the model loads: a bad training file should cost nothing.
-  const seeds = await readLabelled(trainPath, {
-    questionField: String(opts.questionField),
-    inputField: String(opts.inputField),
-    answerField: String(opts.answerField),
-  });
+  const { trainPath, examples: seeds, checker: checkerSpec, rubric, student } = await parseExamOptions(opts);
   const settings = {
     iterations: opts.iterations as number,
     perError: opts.perError as number,
     teacherGeneration: parseGenerationSettings(opts),
-    studentGeneration: {
-      temperature: opts.studentTemperature as number,
-      maxTokens: opts.studentMaxOutputTokens as number,
-      system: opts.studentSystem as string | undefined,
-    },
+    studentGeneration: student,
     studentCommand: opts.studentCmd as string | undefined,
   };
   const config = { train: trainPath, checker: String(opts.checker), rubric, ...settings };
@@ -127,10 +96,7 @@ export async function runLlm2llm(opts: Record<string, unknown>): Promise<number>
       return methodOutcome(stoppedBy, result, headline(stats));
     },
     {
-      extraModels: (main) => {
-        const c = roleConfig(main, opts, "student");
-        return c ? [c] : [];
-      },
+      extraModels: studentModel(opts),
     },
   );
 }
