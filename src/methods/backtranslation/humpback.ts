@@ -27,6 +27,7 @@ import { canonicalJson, sha256 } from "../../util/canonical.js";
 import type { SeedTask } from "../in-context/seed-tasks.js";
 import type { GenerationSettings } from "../responses/respond.js";
 import { pinRecipe } from "../shared/recipe.js";
+import { withDefaults } from "../shared/settings.js";
 import type { StopReason } from "../shared/stop-reason.js";
 import { decide, HumpbackOutputs, newRoundStats, type RoundStats } from "./humpback-decide.js";
 import { asExample, type KeptPair, type PoolExample, seedExamples } from "./humpback-pairs.js";
@@ -264,8 +265,8 @@ function resolveSettings(options: Partial<HumpbackSettings>): HumpbackSettings {
     inContext: options.inContext ?? D.inContext,
     calibration: options.calibration ?? D.calibration,
     backwardRaw: options.backwardRaw ?? D.backwardRaw,
-    augmentation: { ...D.augmentation, ...definedOnly(options.augmentation) },
-    rating: { ...D.rating, ...definedOnly(options.rating) },
+    augmentation: withDefaults(D.augmentation, options.augmentation),
+    rating: withDefaults(D.rating, options.rating),
   };
   if (!Number.isInteger(s.rounds) || s.rounds < 1)
     throw new RangeError(`rounds must be 1 or more, got ${s.rounds}`);
@@ -280,8 +281,4 @@ function resolveSettings(options: Partial<HumpbackSettings>): HumpbackSettings {
       throw new RangeError(`${name} must be 0 or more, got ${value}`);
   }
   return s;
-}
-
-function definedOnly(settings: GenerationSettings | undefined): GenerationSettings {
-  return Object.fromEntries(Object.entries(settings ?? {}).filter(([, v]) => v !== undefined));
 }

@@ -26,6 +26,7 @@ import type { GenerationSettings } from "../responses/respond.js";
 import { OrderedRound } from "../shared/ordered-round.js";
 import { pinRecipe } from "../shared/recipe.js";
 import { DropLog, RecordOutput } from "../shared/record-output.js";
+import { withDefaults } from "../shared/settings.js";
 import { type StopReason, stopReasonOf } from "../shared/stop-reason.js";
 import type { Checker, Verdict } from "./checkers.js";
 import {
@@ -167,9 +168,9 @@ export async function learnFromErrors(options: LearnFromErrorsOptions): Promise<
     contrast: options.contrast ?? D.contrast,
     perWeakness: options.perWeakness ?? D.perWeakness,
     groupChunk: options.groupChunk ?? D.groupChunk,
-    exam: { ...D.exam, ...definedOnly(options.exam ?? {}) },
-    analysis: { ...D.analysis, ...definedOnly(options.analysis ?? {}) },
-    writing: { ...D.writing, ...definedOnly(options.writing ?? {}) },
+    exam: withDefaults(D.exam, options.exam),
+    analysis: withDefaults(D.analysis, options.analysis),
+    writing: withDefaults(D.writing, options.writing),
   };
   for (const [name, value] of [
     ["perWeakness", s.perWeakness],
@@ -344,9 +345,4 @@ function writeJsonAtomic(path: string, value: unknown): void {
   const temp = `${path}.tmp`;
   writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`);
   renameSync(temp, path);
-}
-
-/** Settings minus the undefined ones, so that they do not override the defaults. */
-function definedOnly(g: GenerationSettings): GenerationSettings {
-  return Object.fromEntries(Object.entries(g).filter(([, v]) => v !== undefined)) as GenerationSettings;
 }

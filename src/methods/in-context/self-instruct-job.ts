@@ -12,6 +12,7 @@ import type { TokenizerMode } from "../../text/tokenize.js";
 import { canonicalJson, sha256 } from "../../util/canonical.js";
 import { pinRecipe } from "../shared/recipe.js";
 import { DropLog, type IdentifiedRecord, RecordOutput } from "../shared/record-output.js";
+import { withDefaults } from "../shared/settings.js";
 import { ALPACA_DEFAULTS, type AlpacaSettings, AlpacaStrategy } from "./alpaca.js";
 import { type BootstrapStats, type BootstrapStrategy, newBootstrapStats, runBootstrap } from "./bootstrap.js";
 import type { SeedTask } from "./seed-tasks.js";
@@ -109,21 +110,16 @@ export async function selfInstruct(options: SelfInstructOptions): Promise<SelfIn
   return { ...stats, instructionsPath, droppedPath, alreadyWritten: output.alreadyThere };
 }
 
+/** Defaults under overrides, one level deep: setting only a temperature keeps the default token limit. */
 function mergeSettings<T extends object>(defaults: T, overrides: Partial<T>): T {
-  const out = { ...defaults };
-  for (const [key, value] of Object.entries(overrides)) {
-    if (value === undefined) continue;
-    const base = (defaults as Record<string, unknown>)[key];
-    (out as Record<string, unknown>)[key] =
-      base && typeof base === "object" && !Array.isArray(base) ? { ...base, ...dropUndefined(value) } : value;
+  const out = withDefaults(defaults, overrides);
+  for (const [key, base] of Object.entries(defaults)) {
+    const given = (overrides as Record<string, unknown>)[key];
+    if (base && typeof base === "object" && !Array.isArray(base) && given && typeof given === "object") {
+      (out as Record<string, unknown>)[key] = withDefaults(base as object, given);
+    }
   }
   return out;
-}
-
-function dropUndefined(value: unknown): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined),
-  );
 }
 
 /** The Alpaca style shows complete tasks, so every seed needs an output. */

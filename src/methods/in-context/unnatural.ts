@@ -19,6 +19,7 @@ import { canonicalJson, sha256 } from "../../util/canonical.js";
 import { Draws } from "../shared/draws.js";
 import { pinRecipe } from "../shared/recipe.js";
 import { DropLog, RecordOutput } from "../shared/record-output.js";
+import { withDefaults } from "../shared/settings.js";
 import { type StopReason, stopReasonOf } from "../shared/stop-reason.js";
 import type { SeedTask } from "./seed-tasks.js";
 import { type CoreCounters, generateCore, type Sampling } from "./unnatural-core.js";
@@ -99,8 +100,8 @@ export async function unnatural(options: UnnaturalOptions): Promise<UnnaturalSta
     reformulations: options.reformulations ?? D.reformulations,
     inContext: options.inContext ?? D.inContext,
     maxDraws: options.maxDraws,
-    generation: { ...D.generation, ...definedOnly(options.generation ?? {}) },
-    output: { ...D.output, ...definedOnly(options.output ?? {}) },
+    generation: withDefaults(D.generation, options.generation),
+    output: withDefaults(D.output, options.output),
     heuristics: options.heuristics,
     lookahead: options.lookahead,
   };
@@ -209,13 +210,4 @@ export async function unnatural(options: UnnaturalOptions): Promise<UnnaturalSta
     drops.close();
   }
   return stats;
-}
-
-/** Settings minus the undefined ones, so that they do not override the defaults. */
-function definedOnly(sampling: Sampling): Sampling {
-  const out: Sampling = {};
-  if (sampling.temperature !== undefined) out.temperature = sampling.temperature;
-  if (sampling.topP !== undefined) out.topP = sampling.topP;
-  if (sampling.maxTokens !== undefined) out.maxTokens = sampling.maxTokens;
-  return out;
 }
