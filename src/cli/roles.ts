@@ -22,7 +22,16 @@ function baseUrlOrLocal(value: string): string {
   return value;
 }
 
-export function addRoleOptions(cmd: Command, role: string, what: string): Command {
+export interface RoleOptionsStyle {
+  /**
+   * Also accept `--<role> NAME` for `--<role>-model NAME`, for commands whose interface names the role
+   * itself (`rainbow --target M --judge M`, `reflect --student M`).
+   */
+  bare?: boolean;
+}
+
+export function addRoleOptions(cmd: Command, role: string, what: string, style: RoleOptionsStyle = {}): Command {
+  if (style.bare) cmd.option(`--${role} <name>`, `${what} (same as --${role}-model)`);
   return cmd
     .option(`--${role}-model <name>`, `${what} (default: --model)`)
     .option(
@@ -42,7 +51,7 @@ export function roleConfig(
   opts: Record<string, unknown>,
   role: string,
 ): ResolvedModelConfig | undefined {
-  const name = opts[camel(role, "Model")] as string | undefined;
+  const name = roleModelName(opts, role);
   const base = opts[camel(role, "BaseUrl")] as string | undefined;
   const keyEnv = opts[camel(role, "ApiKeyEnv")] as string | undefined;
   if (!name) {
@@ -55,4 +64,13 @@ export function roleConfig(
   const apiKeyEnv = keyEnv ?? main.apiKeyEnv;
   if (name === main.model && baseUrl === main.baseUrl && apiKeyEnv === main.apiKeyEnv) return undefined;
   return { ...main, model: name, baseUrl, apiKeyEnv, provider: baseUrl ? "openai-compatible" : "local" };
+}
+
+/** The role's model name from `--<role>-model` or its bare form `--<role>`; both at once must agree. */
+export function roleModelName(opts: Record<string, unknown>, role: string): string | undefined {
+  const long = opts[camel(role, "Model")] as string | undefined;
+  const bare = opts[camel(role, "")] as string | undefined;
+  if (long !== undefined && bare !== undefined && long !== bare)
+    throw new Error(`--${role} and --${role}-model name different models ("${bare}", "${long}")`);
+  return long ?? bare;
 }
