@@ -14,6 +14,7 @@ import { dedupCommand } from "./commands/dedup.js";
 import { demoCommand } from "./commands/demo.js";
 import { evolCommand } from "./commands/evol.js";
 import { fromDatasetCommand } from "./commands/from-dataset.js";
+import { ifdCommand } from "./commands/ifd.js";
 import { learnFromErrorsCommand } from "./commands/learn-from-errors.js";
 import { llm2llmCommand } from "./commands/llm2llm.js";
 import { longformCommand } from "./commands/longform.js";
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
   program.addCommand(evolCommand());
   program.addCommand(autodetectCommand());
   program.addCommand(llm2llmCommand());
+  program.addCommand(ifdCommand());
   program.addCommand(learnFromErrorsCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

@@ -10,6 +10,7 @@ import type {
   GenerateRequest,
   LanguageModel,
   LogprobsResult,
+  ScoringContext,
   Usage,
 } from "../llm/language-model.js";
 import { costOf } from "../llm/pricing.js";
@@ -196,7 +197,7 @@ export class RunEngine {
   }
 
   /** Log-probabilities of `text` after `context`, cached like any call. */
-  async logprobs(model: LanguageModel, context: string, text: string): Promise<LogprobsResult> {
+  async logprobs(model: LanguageModel, context: ScoringContext, text: string): Promise<LogprobsResult> {
     if (!model.logprobs) throw new Error(`model ${model.id} cannot return log-probabilities`);
     const canonical = canonicalJson({ context, text });
     const key = callKey(model.id, "logprobs", canonical, 0);
@@ -211,7 +212,11 @@ export class RunEngine {
     let admitted = false;
     let paid: { inputTokens: number; outputTokens: number; cost: number } | undefined;
     try {
-      const tokens = Math.ceil((context.length + text.length) / 4);
+      const contextChars =
+        typeof context === "string"
+          ? context.length
+          : context.messages.reduce((n, m) => n + m.content.length, 0);
+      const tokens = Math.ceil((contextChars + text.length) / 4);
       const { result, attempts } = await lane.run(
         () => logprobsOf(context, text),
         tokens,

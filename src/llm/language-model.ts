@@ -60,6 +60,14 @@ export interface LogprobsResult {
   tokens: TokenLogprob[];
 }
 
+/**
+ * What a scored text follows. A string is raw text, in which special-token text such as "<|im_start|>"
+ * is read as the special token (as servers read raw prompts). `{ messages }` is a chat that the model
+ * renders with its own chat template, up to where the assistant's reply begins; a provider that cannot
+ * apply the model's template rejects it as "unsupported" (render it yourself, see chat-templates.ts).
+ */
+export type ScoringContext = string | { messages: ChatMessage[] };
+
 export interface CallOptions {
   signal?: AbortSignal;
 }
@@ -76,8 +84,11 @@ export interface LanguageModel {
   /** Largest `n` one call can serve; the engine splits bigger requests. */
   readonly maxSamplesPerCall: number;
   generate(request: GenerateRequest, options?: CallOptions): Promise<GenerateResult>;
-  /** Per-token log-probabilities of `text` following `context`. Absent when the provider cannot. */
-  logprobs?(context: string, text: string, options?: CallOptions): Promise<LogprobsResult>;
+  /**
+   * Per-token log-probabilities of `text` following `context`. Absent when the provider cannot. With an
+   * empty context the text follows only the BOS token (if the model uses one).
+   */
+  logprobs?(context: ScoringContext, text: string, options?: CallOptions): Promise<LogprobsResult>;
   /** Release sockets, model weights and contexts. */
   close?(): Promise<void>;
 }

@@ -10,6 +10,7 @@ import type {
   GenerateResult,
   LanguageModel,
   LogprobsResult,
+  ScoringContext,
   TokenLogprob,
 } from "./language-model.js";
 import { createTransport, parseBaseUrl, type Transport } from "./openai/http.js";
@@ -178,12 +179,15 @@ export class OpenAICompatibleModel implements LanguageModel {
     return { endpoint, body, input };
   }
 
-  async logprobs(context: string, text: string, options?: CallOptions): Promise<LogprobsResult> {
-    if (text.length === 0) return { tokens: [] };
-    if (context.length === 0) {
-      // With nothing before it, the first token of `text` has no conditional probability to report.
-      throw new ModelCallError("bad-request", `${this.id}: logprobs needs a non-empty context`);
+  async logprobs(context: ScoringContext, text: string, options?: CallOptions): Promise<LogprobsResult> {
+    if (typeof context !== "string") {
+      // /completions takes raw text; the server's chat template is out of reach from here.
+      throw new ModelCallError(
+        "unsupported",
+        `${this.id}: cannot apply the model's chat template to a scored text over HTTP; render the chat with a named template (chatml, llama3, ...) and pass the text`,
+      );
     }
+    if (text.length === 0) return { tokens: [] };
     const signal = options?.signal;
     if (this.logprobsVariant === "none") throw this.unsupported();
     if (this.logprobsVariant !== undefined) {

@@ -16,10 +16,11 @@ import type {
   GenerateResult,
   LanguageModel,
   LogprobsResult,
+  ScoringContext,
 } from "../language-model.js";
 import { prepareInput, resolveMaxTokens, runSample, type SampleSettings, type Slot } from "./generation.js";
 import { JsonGrammarCache } from "./json-grammar.js";
-import { scoreTokens, tokenizeForScoring } from "./logprobs.js";
+import { contextTokens, scoreTokens, tokenizeForScoring } from "./logprobs.js";
 import { localModelId, type ModelSourceOptions, resolveModelSource } from "./model-source.js";
 import { SequencePool } from "./sequence-pool.js";
 
@@ -243,10 +244,10 @@ export class LocalModel implements LanguageModel {
     };
   }
 
-  async logprobs(context: string, text: string, options: CallOptions = {}): Promise<LogprobsResult> {
+  async logprobs(context: ScoringContext, text: string, options: CallOptions = {}): Promise<LogprobsResult> {
     this.assertOpen();
-    const { model } = this.parts;
-    const scored = tokenizeForScoring(model, context, text);
+    const { model, chatWrapper } = this.parts;
+    const scored = tokenizeForScoring(model, contextTokens(model, chatWrapper, context), text);
     const tokens = await this.withErrorMapping(options.signal, () =>
       this.pool.use((slot) => scoreTokens(model, slot.sequence, scored), options.signal),
     );

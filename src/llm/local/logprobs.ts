@@ -9,9 +9,16 @@
  * The cost is one Map of vocabulary size per scored token: fine for judging short texts.
  */
 
-import type { ControlledEvaluateInputItem, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import type {
+  ChatWrapper,
+  ControlledEvaluateInputItem,
+  LlamaContextSequence,
+  LlamaModel,
+  Token,
+} from "node-llama-cpp";
 import { ModelCallError } from "../errors.js";
-import type { TokenLogprob } from "../language-model.js";
+import type { ScoringContext, TokenLogprob } from "../language-model.js";
+import { toChatHistory } from "./generation.js";
 
 /**
  * The smallest positive float32 is ~1.4e-45 (log ≈ -103.3); the native softmax is float32, so a token
@@ -20,24 +27,40 @@ import type { TokenLogprob } from "../language-model.js";
 const LOGPROB_FLOOR = Math.log(1.401298464324817e-45);
 
 export interface ScoredTokens {
-  /** All tokens to evaluate: [BOS] + context + text. */
+  /** All tokens to evaluate: context (with BOS where the model uses one) + text. */
   all: Token[];
   /** Index in `all` of the first token of `text`. */
   textStart: number;
 }
 
 /**
- * Tokenizes context and text SEPARATELY and concatenates them, so the scored tokens are exactly the
- * text's own tokens (a merged tokenization could fuse the boundary into a token that belongs to both).
- * The text is tokenized as a continuation ("trimLeadingSpace"): no SentencePiece space prefix is added,
- * so " Paris" after "The capital is" gives "▁Paris" rather than "▁▁Paris".
+ * The context's tokens. Raw text gets the model's BOS and has its special-token text parsed, as
+ * llama-server reads raw prompts; a chat is rendered by the model's chat template, which places BOS
+ * itself, up to where the assistant's reply begins.
  */
-export function tokenizeForScoring(model: LlamaModel, context: string, text: string): ScoredTokens {
+export function contextTokens(model: LlamaModel, chatWrapper: ChatWrapper, context: ScoringContext): Token[] {
+  if (typeof context !== "string") {
+    if (context.messages.length === 0)
+      throw new ModelCallError("bad-request", "logprobs: the chat context is empty");
+    const { contextText } = chatWrapper.generateContextState({
+      chatHistory: toChatHistory(context.messages),
+    });
+    return contextText.tokenize(model.tokenizer);
+  }
   const bos = model.tokens.shouldPrependBosToken && model.tokens.bos !== null ? [model.tokens.bos] : [];
-  const contextTokens = context === "" ? [] : model.tokenize(context, false);
+  return context === "" ? bos : [...bos, ...model.tokenize(context, true)];
+}
+
+/**
+ * Tokenizes the text SEPARATELY from its context and concatenates, so the scored tokens are exactly the
+ * text's own tokens (a merged tokenization could fuse the boundary into a token that belongs to both).
+ * After a context the text is tokenized as a continuation ("trimLeadingSpace"): no SentencePiece space
+ * prefix is added, so " Paris" after "The capital is" gives "▁Paris" rather than "▁▁Paris". Special-token
+ * text inside `text` stays plain text: the scored text is data, never markup.
+ */
+export function tokenizeForScoring(model: LlamaModel, prefix: Token[], text: string): ScoredTokens {
   const textTokens =
-    context === "" ? model.tokenize(text, false) : model.tokenize(text, false, "trimLeadingSpace");
-  const prefix = [...bos, ...contextTokens];
+    prefix.length === 0 ? model.tokenize(text, false) : model.tokenize(text, false, "trimLeadingSpace");
   if (prefix.length === 0 && textTokens.length > 0) {
     throw new ModelCallError(
       "bad-request",

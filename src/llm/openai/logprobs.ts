@@ -41,6 +41,8 @@ export async function echoLogprobs(
     if (typeof offset !== "number" || offset < start || offset >= end) continue;
     const token = tokens[i];
     const logprob = values[i];
+    // The prompt's first token has no prediction (null) unless the server put a BOS before it.
+    if (i === 0 && logprob === null) continue;
     if (typeof token !== "string" || typeof logprob !== "number") return undefined;
     result.push({ token, logprob });
   }
