@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { InputError } from "./input-error.js";
 import type { InputRecord } from "./input-record.js";
 import { describeValue, isJsonObject } from "./json-object.js";
@@ -37,4 +38,12 @@ export function optionalString(record: InputRecord, field: string): string | und
 /** An InputError about one field of a record, for validations beyond these helpers. */
 export function fieldError(record: InputRecord, field: string, detail: string): InputError {
   return new InputError(record.file, record.line, detail, { field });
+}
+
+/** The record's own `id` (a string or number), else `<file name>:<line>`: how outputs cite their source. */
+export function sourceIdOf(record: InputRecord): string {
+  const id = record.value.id;
+  return typeof id === "string" || typeof id === "number"
+    ? String(id)
+    : `${basename(record.file)}:${record.line}`;
 }

@@ -1,5 +1,5 @@
 /** Streaming record I/O: readers for JSONL, JSON arrays and CSV, field access, crash-safe JSONL output. */
-export { fieldError, getField, optionalString, requireString } from "./fields.js";
+export { fieldError, getField, optionalString, requireString, sourceIdOf } from "./fields.js";
 export { InputError } from "./input-error.js";
 export type { InputRecord, ReadOptions, RecordFormat } from "./input-record.js";
 export { readJsonlKeys } from "./jsonl-keys.js";

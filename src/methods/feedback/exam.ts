@@ -1,14 +1,4 @@
-/**
- * The exam step shared by the feedback family (LLM2LLM, learning from errors): a labelled set is read,
- * the student answers every question, a checker grades each answer against its reference. The methods
- * then act on the failures (augment, analyse, contrast); this file knows nothing of what they do.
- *
- * Answers are asked concurrently but decided in input order, and the first call that fails for good
- * (or the budget, or Ctrl-C) stops the exam after the calls in flight: what follows depends on the
- * whole exam, so a stopped exam returns the prefix an uninterrupted one would, plus the stop reason.
- */
-import { basename } from "node:path";
-import { getField, InputError, type InputRecord, readRecords } from "../../data/index.js";
+import { getField, InputError, type InputRecord, readRecords, sourceIdOf } from "../../data/index.js";
 import { describeValue } from "../../data/json-object.js";
 import type { PreparedCall, RunEngine } from "../../engine/engine.js";
 import type { LanguageModel } from "../../llm/language-model.js";
@@ -51,11 +41,7 @@ export async function readLabelled(path: string, fields: LabelledFields = {}): P
     const instruction = textField(record, questionField, true) as string;
     const input = textField(record, inputField, false);
     const answer = textField(record, answerField, true) as string;
-    const rawId = record.value.id;
-    const id =
-      typeof rawId === "string" || typeof rawId === "number"
-        ? String(rawId)
-        : `${basename(record.file)}:${record.line}`;
+    const id = sourceIdOf(record);
     if (seen.has(id))
       throw new InputError(record.file, record.line, `id "${id}" is used twice`, { field: "id" });
     seen.add(id);

@@ -5,20 +5,19 @@
  */
 import { rmSync } from "node:fs";
 import { rename } from "node:fs/promises";
-import { basename, join } from "node:path";
-import { JsonlWriter, readJsonl, readRecords } from "../../data/index.js";
+import { join } from "node:path";
+import { JsonlWriter, readJsonl, readRecords, sourceIdOf } from "../../data/index.js";
 import type { InputRecord } from "../../data/input-record.js";
 import type { RunEngine } from "../../engine/engine.js";
-import { OrderedSink } from "../../engine/ordered-sink.js";
-import { TaskGroup } from "../../engine/task-group.js";
 import { ModelCallError } from "../../llm/errors.js";
 import type { LanguageModel } from "../../llm/language-model.js";
 import { promptTag } from "../../prompts/prompt.js";
 import { REVERSE_INSTRUCTION } from "../../prompts/reflection.js";
 import { canonicalJson, sha256 } from "../../util/canonical.js";
 import { pinRecipe } from "../shared/recipe.js";
+import { runRecordLoop } from "../shared/record-loop.js";
 import { DropLog, type DroppedRecord, RecordOutput } from "../shared/record-output.js";
-import { type StopReason, stopReasonOf } from "../shared/stop-reason.js";
+import type { StopReason } from "../shared/stop-reason.js";
 import { assertCanScore, type IfdScores, type ScoringTemplate, scoreIfd, UnscorableError } from "./ifd.js";
 import { type IfdSelection, selectByIfd } from "./ifd-selection.js";
 import { DEFAULT_PAIR_FIELDS, type PairFields, readSftPair } from "./sft-pair.js";
@@ -71,43 +70,28 @@ export async function runIfd(options: IfdRunOptions): Promise<IfdStats> {
   const events = engine.runDir.events;
   const scoredOut = await RecordOutput.open<ScoredRecord>(join(options.outDir, "scored.jsonl"), events);
   const drops = await DropLog.open(join(options.outDir, "dropped.jsonl"), events);
-  const sink = new OrderedSink<Outcome>((outcome) => {
-    if ("scored" in outcome) {
-      if (scoredOut.write(outcome.scored)) stats.scored++;
-    } else drops.drop(outcome.dropped);
-  }, 1024);
-  const tasks = new TaskGroup();
-  const lookahead = engine.lane(model).settings.concurrency * 2;
-  let inputError: unknown;
   try {
-    for await (const record of readRecords(options.inputPath)) {
-      if (stats.stop) break;
-      stats.read++;
-      const job = planRecord(record, fields, options);
-      if (scoredOut.has(job.id)) {
+    stats.stop = await runRecordLoop<RecordJob, Outcome>({
+      records: readRecords(options.inputPath),
+      lookahead: engine.lane(model).settings.concurrency * 2,
+      plan: (record) => {
+        stats.read++;
+        const job = planRecord(record, fields, options);
+        if (!scoredOut.has(job.id)) return job;
         stats.alreadyScored++;
-        continue;
-      }
-      const room = tasks.below(lookahead);
-      if (room) await room;
-      const seq = sink.tryReserve() ?? (await sink.reserve());
-      tasks.run(
-        async () => sink.complete(seq, [await scoreRecord(job, options)]),
-        (error) => {
-          sink.complete(seq, []);
-          stats.stop ??= stopReasonOf(error);
-        },
-      );
-    }
-  } catch (error) {
-    // Bad input: what is in flight still finishes and is written; then the error is reported.
-    inputError = error;
+        return undefined;
+      },
+      run: async (job) => [await scoreRecord(job, options)],
+      write: (outcome) => {
+        if (!("scored" in outcome)) drops.drop(outcome.dropped);
+        else if (scoredOut.write(outcome.scored)) stats.scored++;
+      },
+    });
+  } finally {
+    scoredOut.close();
+    drops.close();
+    stats.unscorable = drops.byReason.unscorable ?? 0;
   }
-  await tasks.idle();
-  scoredOut.close();
-  drops.close();
-  stats.unscorable = drops.byReason.unscorable ?? 0;
-  if (inputError !== undefined) throw inputError;
   if (!stats.stop) await writeSelection(options.outDir, options.selection ?? {}, stats);
   return stats;
 }
@@ -123,11 +107,7 @@ interface RecordJob {
 
 function planRecord(record: InputRecord, fields: PairFields, options: IfdRunOptions): RecordJob {
   const pair = readSftPair(record, fields);
-  const rawId = record.value.id;
-  const sourceId =
-    typeof rawId === "string" || typeof rawId === "number"
-      ? String(rawId)
-      : `${basename(record.file)}:${record.line}`;
+  const sourceId = sourceIdOf(record);
   const system = pair.system ?? options.system;
   // Content-addressed: the same pair scored by the same model the same way is the same record.
   const id = sha256(

@@ -9,9 +9,7 @@
  * With `heuristics`, the papers' filters (blacklist, length, first character) run first.
  */
 import { rename, rm } from "node:fs/promises";
-import { basename } from "node:path";
-import { JsonlWriter, readRecords, requireString } from "../../data/index.js";
-import type { InputRecord } from "../../data/input-record.js";
+import { JsonlWriter, readRecords, requireString, sourceIdOf } from "../../data/index.js";
 import { ExactDedup } from "../../text/exact-dup.js";
 import { type FilterOptions, heuristicFilter } from "../../text/filters.js";
 import { MinHashDedup, type MinHashOptions } from "../../text/minhash.js";
@@ -76,7 +74,7 @@ export async function dedup(options: DedupOptions): Promise<DedupStats> {
 
   if (options.againstPath) {
     for await (const record of readRecords(options.againstPath)) {
-      deduplicator.keep(`pool:${recordId(record)}`, requireString(record, field));
+      deduplicator.keep(`pool:${sourceIdOf(record)}`, requireString(record, field));
       stats.pool++;
     }
   }
@@ -90,7 +88,7 @@ export async function dedup(options: DedupOptions): Promise<DedupStats> {
     for await (const record of readRecords(options.inputPath)) {
       stats.read++;
       const text = requireString(record, field);
-      const id = recordId(record);
+      const id = sourceIdOf(record);
       if (method === "rougeL") {
         const used = resolveTokenizer(text, tokenizer);
         stats.tokenizers[used] = (stats.tokenizers[used] ?? 0) + 1;
@@ -172,14 +170,6 @@ function createDeduplicator(
     },
     keep: (id, text) => index.add(id, text),
   };
-}
-
-/** The record's own `id`, else `<file>:<line>`. */
-function recordId(record: InputRecord): string {
-  const id = record.value.id;
-  return typeof id === "string" || typeof id === "number"
-    ? String(id)
-    : `${basename(record.file)}:${record.line}`;
 }
 
 function round(n: number): number {

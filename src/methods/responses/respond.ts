@@ -1,11 +1,12 @@
-/**
- * Responses: for every instruction of an input file, N samples from one model, one output record per
- * (instruction, sample). The simplest job of the pipeline and the template for methods: read records,
- * ask the engine, write records with lineage; nothing here knows about HTTP, caching or retries.
- */
-import { basename } from "node:path";
 import { z } from "zod";
-import { JsonlWriter, optionalString, readJsonlKeys, readRecords, requireString } from "../../data/index.js";
+import {
+  JsonlWriter,
+  optionalString,
+  readJsonlKeys,
+  readRecords,
+  requireString,
+  sourceIdOf,
+} from "../../data/index.js";
 import type { InputRecord } from "../../data/input-record.js";
 import { BudgetExhaustedError } from "../../engine/budget.js";
 import { type PreparedCall, type RunEngine, RunInterruptedError, type Sample } from "../../engine/engine.js";
@@ -187,11 +188,7 @@ function planJob(
   const { field, inputField, samples, schemaTag } = shape;
   const instruction = requireString(record, field);
   const input = optionalString(record, inputField);
-  const rawId = record.value.id;
-  const sourceId =
-    typeof rawId === "string" || typeof rawId === "number"
-      ? String(rawId)
-      : `${basename(record.file)}:${record.line}`;
+  const sourceId = sourceIdOf(record);
   const request = chatRequest(input ? `${instruction}\n\n${input}` : instruction, options.generation ?? {});
   const call = engine.prepare(model, request, samples);
   // The output id depends on the source and on the sample's cache key (model, request, sample index), so
