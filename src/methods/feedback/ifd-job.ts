@@ -9,7 +9,6 @@ import { join } from "node:path";
 import { JsonlWriter, readJsonl, readRecords, sourceIdOf } from "../../data/index.js";
 import type { InputRecord } from "../../data/input-record.js";
 import type { RunEngine } from "../../engine/engine.js";
-import { ModelCallError } from "../../llm/errors.js";
 import type { LanguageModel } from "../../llm/language-model.js";
 import { promptTag } from "../../prompts/prompt.js";
 import { REVERSE_INSTRUCTION } from "../../prompts/reflection.js";
@@ -18,7 +17,7 @@ import { pinRecipe } from "../shared/recipe.js";
 import { runRecordLoop } from "../shared/record-loop.js";
 import { DropLog, type DroppedRecord, RecordOutput } from "../shared/record-output.js";
 import type { StopReason } from "../shared/stop-reason.js";
-import { assertCanScore, type IfdScores, type ScoringTemplate, scoreIfd, UnscorableError } from "./ifd.js";
+import { assertCanScore, type IfdScores, isUnscorable, type ScoringTemplate, scoreIfd } from "./ifd.js";
 import { type IfdSelection, selectByIfd } from "./ifd-selection.js";
 import { DEFAULT_PAIR_FIELDS, type PairFields, readSftPair } from "./sft-pair.js";
 
@@ -129,9 +128,7 @@ async function scoreRecord(job: RecordJob, options: IfdRunOptions): Promise<Outc
     };
   } catch (error) {
     // A pair the model cannot score (no tokens, longer than its context) is dropped, not retried.
-    const unscorable =
-      error instanceof UnscorableError || (ModelCallError.is(error) && error.kind === "bad-request");
-    if (!unscorable) throw error;
+    if (!isUnscorable(error)) throw error;
     const detail = error instanceof Error ? error.message : String(error);
     return {
       dropped: {

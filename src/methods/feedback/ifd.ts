@@ -12,6 +12,7 @@
  */
 import type { RunEngine } from "../../engine/engine.js";
 import { type ChatTemplateName, renderChat } from "../../llm/chat-templates.js";
+import { ModelCallError } from "../../llm/errors.js";
 import type { ChatMessage, LanguageModel, ScoringContext, TokenLogprob } from "../../llm/language-model.js";
 import { reverseInstructionPrompt } from "../../prompts/reflection.js";
 
@@ -55,6 +56,14 @@ export function perplexity(tokens: readonly TokenLogprob[]): number | undefined 
 
 /** Thrown for a pair that cannot be scored (a text with no tokens); the record is dropped, not retried. */
 export class UnscorableError extends Error {}
+
+/**
+ * Whether scoring failed on the pair itself (no tokens, longer than the model's context: the provider
+ * says "bad-request") rather than on the model or the run. Such a record is dropped; anything else stops.
+ */
+export function isUnscorable(error: unknown): boolean {
+  return error instanceof UnscorableError || (ModelCallError.is(error) && error.kind === "bad-request");
+}
 
 /** The four perplexities of a pair, and IFD and r-IFD from them. Four cached engine calls. */
 export async function scoreIfd(scorer: IfdScorer, pair: IfdPair): Promise<IfdScores> {

@@ -78,6 +78,11 @@ export class DropLog {
     this.output.write(record);
   }
 
+  /** Whether a record with this id was dropped (in an earlier session or this one). */
+  has(id: string): boolean {
+    return this.output.has(id);
+  }
+
   get total(): number {
     let n = 0;
     for (const count of Object.values(this.byReason)) n += count;
