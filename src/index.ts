@@ -15,7 +15,9 @@ export {
   runConfigSchema,
 } from "./config/model-config.js";
 export * from "./data/corpus/index.js";
+export * from "./data/export/index.js";
 export * from "./data/index.js";
+export * from "./data/stats/index.js";
 export { Budget, BudgetExhaustedError, type BudgetLimits } from "./engine/budget.js";
 export {
   type EngineCounters,
@@ -35,6 +37,7 @@ export {
   type StructuredRequest,
   type StructuredResult,
 } from "./engine/structured.js";
+export { CHAT_TEMPLATE_NAMES, type ChatTemplateName, renderChat } from "./llm/chat-templates.js";
 export { ModelCallError, type ModelErrorKind } from "./llm/errors.js";
 export type * from "./llm/language-model.js";
 export {
@@ -164,6 +167,30 @@ export {
   runExam,
 } from "./methods/feedback/exam.js";
 export {
+  assertCanScore,
+  chatContext,
+  type IfdPair,
+  type IfdScorer,
+  type IfdScores,
+  isUnscorable,
+  perplexity,
+  type ScoringTemplate,
+  scoreIfd,
+  UnscorableError,
+} from "./methods/feedback/ifd.js";
+export {
+  type IfdRunOptions,
+  type IfdStats,
+  newIfdStats,
+  runIfd,
+  type ScoredRecord,
+} from "./methods/feedback/ifd-job.js";
+export {
+  type IfdSelection,
+  selectByIfd,
+  type Verdict as IfdVerdict,
+} from "./methods/feedback/ifd-selection.js";
+export {
   type AnswerRecord as LearnFromErrorsAnswerRecord,
   LEARN_FROM_ERRORS_DEFAULTS,
   type LearnFromErrorsOptions,
@@ -188,6 +215,51 @@ export type {
   AnswerRecord as Llm2LlmAnswerRecord,
   TrainRecord as Llm2LlmTrainRecord,
 } from "./methods/feedback/llm2llm-records.js";
+export {
+  newRainbowStats,
+  RAINBOW_DEFAULTS,
+  type RainbowOptions,
+  type RainbowSettings,
+  type RainbowStats,
+  rainbowTeaming,
+} from "./methods/feedback/rainbow.js";
+export {
+  type ArchiveData,
+  cellKey,
+  MapElitesArchive,
+  type OfferOutcome,
+} from "./methods/feedback/rainbow-archive.js";
+export {
+  type AxesFile,
+  type Axis,
+  DEFAULT_AXES,
+  DEFAULT_OBJECTIVE,
+  readAxesFile,
+} from "./methods/feedback/rainbow-axes.js";
+export type { SeedPrompt as RainbowSeed } from "./methods/feedback/rainbow-candidate.js";
+export type {
+  CandidateRecord as RainbowCandidateRecord,
+  EliteRecord as RainbowEliteRecord,
+  IterationRecord as RainbowIterationRecord,
+} from "./methods/feedback/rainbow-records.js";
+export {
+  newReflectStats,
+  type ReflectOptions,
+  type ReflectRecord,
+  type ReflectStats,
+  reflect,
+} from "./methods/feedback/reflect.js";
+export {
+  type Choice as ReflectionChoice,
+  chooseInstruction,
+  chooseResponse,
+} from "./methods/feedback/reflection-choice.js";
+export {
+  DEFAULT_PAIR_FIELDS,
+  type PairFields,
+  readSftPair,
+  type SftPair,
+} from "./methods/feedback/sft-pair.js";
 export type { ExampleRecord as LearnFromErrorsExample } from "./methods/feedback/targeted-examples.js";
 export type { Weakness as LearnFromErrorsWeakness } from "./methods/feedback/weakness-grouping.js";
 export { type DedupMethod, type DedupOptions, type DedupStats, dedup } from "./methods/filters/dedup.js";
@@ -229,6 +301,36 @@ export {
   unnatural,
 } from "./methods/in-context/unnatural.js";
 export type { UnnaturalRecord } from "./methods/in-context/unnatural-example.js";
+export { JUDGE_DEFAULTS, type JudgeOptions, judge } from "./methods/responses/judge.js";
+export {
+  type Aspect,
+  DEFAULT_ASPECTS,
+  parseAspectList,
+  readAspectFile,
+  resolveAspects,
+} from "./methods/responses/judge-aspects.js";
+export {
+  DEFAULT_RESPONSE_FIELDS,
+  type ResponseFields,
+  type ResponseItem,
+  readResponseItem,
+} from "./methods/responses/judge-input.js";
+export {
+  type JudgedRecord,
+  type JudgeMode,
+  type JudgeStats,
+  newJudgeStats,
+  type PairRecord,
+  type PairVerdict,
+} from "./methods/responses/judge-records.js";
+export {
+  DEFAULT_MARGINS,
+  type PairSelection,
+  type PreferenceRecord,
+  type PreferencesOptions,
+  type PreferencesStats,
+  preferences,
+} from "./methods/responses/preferences.js";
 export {
   type GenerationSettings,
   newRespondStats,
@@ -237,6 +339,7 @@ export {
   type RespondStats,
   respond,
 } from "./methods/responses/respond.js";
+export { type BleuOptions, sentenceBleu, sentenceBleuTokens } from "./text/bleu.js";
 export {
   type DiversityFigures,
   distinctN,

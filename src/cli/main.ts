@@ -13,13 +13,19 @@ import { backtranslateCommand } from "./commands/backtranslate.js";
 import { dedupCommand } from "./commands/dedup.js";
 import { demoCommand } from "./commands/demo.js";
 import { evolCommand } from "./commands/evol.js";
+import { exportCommand } from "./commands/export.js";
 import { fromDatasetCommand } from "./commands/from-dataset.js";
 import { ifdCommand } from "./commands/ifd.js";
+import { judgeCommand } from "./commands/judge.js";
 import { learnFromErrorsCommand } from "./commands/learn-from-errors.js";
 import { llm2llmCommand } from "./commands/llm2llm.js";
 import { longformCommand } from "./commands/longform.js";
+import { preferencesCommand } from "./commands/preferences.js";
+import { rainbowCommand } from "./commands/rainbow.js";
+import { reflectCommand } from "./commands/reflect.js";
 import { respondCommand } from "./commands/respond.js";
 import { selfInstructCommand } from "./commands/self-instruct.js";
+import { statsCommand } from "./commands/stats.js";
 import { topicsCommand } from "./commands/topics.js";
 import { uditCommand } from "./commands/udit.js";
 import { unnaturalCommand } from "./commands/unnatural.js";
@@ -37,8 +43,12 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   program.addCommand(respondCommand());
+  program.addCommand(judgeCommand());
+  program.addCommand(preferencesCommand());
   program.addCommand(demoCommand());
   program.addCommand(dedupCommand());
+  program.addCommand(exportCommand());
+  program.addCommand(statsCommand());
   program.addCommand(fromDatasetCommand());
   program.addCommand(selfInstructCommand());
   program.addCommand(topicsCommand());
@@ -52,7 +62,9 @@ export function buildProgram(): Command {
   program.addCommand(autodetectCommand());
   program.addCommand(llm2llmCommand());
   program.addCommand(ifdCommand());
+  program.addCommand(reflectCommand());
   program.addCommand(learnFromErrorsCommand());
+  program.addCommand(rainbowCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -30,7 +30,12 @@ export interface RoleOptionsStyle {
   bare?: boolean;
 }
 
-export function addRoleOptions(cmd: Command, role: string, what: string, style: RoleOptionsStyle = {}): Command {
+export function addRoleOptions(
+  cmd: Command,
+  role: string,
+  what: string,
+  style: RoleOptionsStyle = {},
+): Command {
   if (style.bare) cmd.option(`--${role} <name>`, `${what} (same as --${role}-model)`);
   return cmd
     .option(`--${role}-model <name>`, `${what} (default: --model)`)
