@@ -339,6 +339,11 @@ export {
   type RespondStats,
   respond,
 } from "./methods/responses/respond.js";
+export { EXAMPLE_PIPELINE_YAML, examplePipeline } from "./pipeline/example.js";
+export { checkPipelineValue, type LoadedPipeline, loadPipelineFile } from "./pipeline/load.js";
+export { METHOD_WIRING, type MethodWiring, PIPELINE_METHODS } from "./pipeline/methods.js";
+export { type PipelineResult, type RunPipelineOptions, runPipeline } from "./pipeline/run.js";
+export { definePipeline, type ModelSpec, type PipelineSpec, type StepSpec } from "./pipeline/spec.js";
 export { type BleuOptions, sentenceBleu, sentenceBleuTokens } from "./text/bleu.js";
 export {
   type DiversityFigures,

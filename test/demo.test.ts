@@ -1,11 +1,12 @@
 /**
- * `selfalign demo` against the scripted server: Self-Instruct from the built-in seeds (JSON replies),
- * then a response per new task, in one run directory; token limits by default and as given.
+ * `selfalign demo` against the scripted server: the whole short pipeline (Self-Instruct from the
+ * built-in seeds, Evol-Instruct, two responses each, a judge, preference pairs, DPO and SFT exports),
+ * resumed by a re-run; token limits by default and as given.
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, tempDir } from "../testkit/cli.js";
-import { inContextModel } from "../testkit/in-context-model.js";
+import { reportModel } from "../testkit/report-model.js";
 import {
   chatRequests,
   cleanupsAfterEach,
@@ -19,12 +20,19 @@ import { startScriptedServer } from "../testkit/scripted-server.js";
 const cleanups = cleanupsAfterEach();
 
 describe("demo against a server", () => {
-  it("runs Self-Instruct from the built-in seeds, then responses, resuming on a re-run", async () => {
+  it("runs Self-Instruct -> Evol -> responses -> judge -> preferences -> export, resuming on a re-run", async () => {
     const dir = tempDir();
     cleanups.push(() => removeDir(dir));
-    const model = inContextModel();
-    const server = await startScriptedServer({ reply: model.reply });
+    // Each sample of a response differs, so the judge scores them apart and pairs form.
+    const { reply } = reportModel();
+    const server = await startScriptedServer({
+      reply: (ctx) => {
+        const text = reply(ctx);
+        return typeof text === "string" && !ctx.schema ? `${text} #${ctx.index}` : text;
+      },
+    });
     cleanups.push(() => server.close());
+    const demo = join(dir, "a");
     const args = [
       "demo",
       "--base-url",
@@ -34,32 +42,30 @@ describe("demo against a server", () => {
       "--progress",
       "none",
       "--dir",
-      join(dir, "a"),
+      demo,
     ];
     const first = await runCli(args);
-    expect(first.stderr).toContain("demo: complete - 8 new instructions, 8 responses");
+    expect(first.stderr).toContain("demo: complete");
     expect(first.code).toBe(0);
 
-    expect(readJsonlFile(join(dir, "a", "seeds.jsonl"))).toHaveLength(12);
-    const made = readJsonlFile(join(dir, "a", "instructions.jsonl"));
-    expect(made).toHaveLength(8);
-    const responses = readJsonlFile(join(dir, "a", "responses.jsonl"));
-    expect(responses.map((r) => (r.lineage as { source_id: string }).source_id)).toEqual(
-      made.map((r) => r.id),
-    );
-    // Each task is asked with its first instance's input.
-    for (const [i, r] of responses.entries()) {
-      const instance = (made[i]!.instances as Array<{ input: string }>)[0]!;
-      expect(r.instruction).toBe(made[i]!.instruction);
-      expect(r.input ?? "").toBe(instance.input);
-    }
-    expect(readJson(join(dir, "a", "summary.json"))).toMatchObject({
-      status: "complete",
-      instructions: 8,
-      responses: 8,
-    });
+    expect(readJsonlFile(join(demo, "seeds.jsonl"))).toHaveLength(12);
+    expect(readJsonlFile(join(demo, "generate", "instructions.jsonl"))).toHaveLength(8);
+    const pool = readJsonlFile(join(demo, "evolve", "pool.jsonl"));
+    const responses = readJsonlFile(join(demo, "responses", "responses.jsonl"));
+    expect(responses).toHaveLength(pool.length * 2);
+    expect(readJsonlFile(join(demo, "judge", "judged.jsonl"))).toHaveLength(responses.length);
+    const pairs = readJsonlFile(join(demo, "preferences", "preferences.jsonl"));
+    expect(pairs.length).toBeGreaterThan(0);
+    const dpo = readJsonlFile(join(demo, "dpo", "data", "train-00000-of-00001.jsonl"));
+    expect(dpo).toHaveLength(pairs.length);
+    const sft = readJsonlFile(join(demo, "sft", "data", "train-00000-of-00001.jsonl"));
+    expect(sft).toHaveLength(responses.length);
+    for (const row of sft)
+      expect(Object.keys(row)).toEqual(expect.arrayContaining(["instruction", "output"]));
+    const state = readJson(join(demo, "pipeline.json")) as { steps: Array<{ status: string }> };
+    expect(state.steps.map((s) => s.status)).toEqual(Array(7).fill("complete"));
 
-    // Generation asks JSON under a schema; default token limits per step: 512, 256 (instances), 256 (responses).
+    // Generation asks JSON under a schema with the demo's token limits (512 for generation).
     const requests = chatRequests(server).map((r) => r.body as Record<string, unknown>);
     const generation = requests.filter((b) => JSON.stringify(b).includes("Extend the list with new tasks"));
     expect(generation.length).toBeGreaterThan(0);
@@ -67,19 +73,19 @@ describe("demo against a server", () => {
       expect(b.max_tokens).toBe(512);
       expect((b.response_format as { type: string }).type).toBe("json_schema");
     }
-    expect(requests.at(-1)!.max_tokens).toBe(256);
 
     const sent = server.requests.length;
     const again = await runCli(args);
     expect(again.code).toBe(0);
     expect(server.requests.length).toBe(sent);
-    expect(readJsonlFile(join(dir, "a", "responses.jsonl"))).toHaveLength(8);
 
-    // An explicit --max-output-tokens caps every step, even when it is 1024.
-    await runCli([...args.slice(0, -1), join(dir, "b"), "--max-output-tokens", "1024"]);
+    // An explicit --max-output-tokens caps every step's replies (the evol gain check keeps its own 256).
+    const capped = await runCli([...args.slice(0, -1), join(dir, "b"), "--max-output-tokens", "300"]);
+    expect(capped.code).toBe(0);
     const later = chatRequests(server, sent).map((r) => (r.body as Record<string, unknown>).max_tokens);
-    expect(later.filter((t) => t !== 8 /* classification */)).toEqual(
-      later.filter((t) => t !== 8).map(() => 1024),
-    );
+    expect(
+      later.filter((t) => ![8 /* classification */, 256 /* gain check */, 300].includes(t as number)),
+    ).toEqual([]);
+    expect(later.filter((t) => t === 300).length).toBeGreaterThan(later.length / 2);
   });
 });

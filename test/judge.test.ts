@@ -94,7 +94,8 @@ describe("judge: pointwise", () => {
     ]);
     for (const aspect of Object.values(properties)) {
       expect(Object.keys(aspect.properties)).toEqual(["rationale", "score"]);
-      expect(aspect.properties.score).toMatchObject({ type: "integer", minimum: 1, maximum: 10 });
+      // An enum, not bounds: grammar-constrained local models enforce enums and ignore minimum/maximum.
+      expect(aspect.properties.score).toMatchObject({ enum: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] });
     }
     expect(readJson(join(f.out, "summary.json"))).toMatchObject({
       command: "judge",

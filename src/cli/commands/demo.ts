@@ -1,128 +1,78 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { Command } from "commander";
-import { readJsonl } from "../../data/index.js";
-import { newBootstrapStats } from "../../methods/in-context/bootstrap.js";
-import { readSeedTasks } from "../../methods/in-context/seed-tasks.js";
-import { selfInstruct } from "../../methods/in-context/self-instruct-job.js";
-import { newRespondStats, respond } from "../../methods/responses/respond.js";
-import { type StopReason, statusOf } from "../../methods/shared/stop-reason.js";
-import { runMethodCommand } from "../method-command.js";
-import { addGenerationOptions, addModelOptions, addRunOptions, positiveInt } from "../options.js";
-import type { SessionOutcome } from "../session.js";
+import { Command, Option } from "commander";
+import { examplePipeline } from "../../pipeline/example.js";
+import { runPipeline } from "../../pipeline/run.js";
+import type { ModelSpec } from "../../pipeline/spec.js";
+import { addModelOptions, int, positiveInt } from "../options.js";
 import { DEMO_SEEDS } from "./demo-seeds.js";
 
 export function demoCommand(): Command {
   const cmd = new Command("demo")
-    .description("a short Self-Instruct run from built-in seeds, then responses, on the embedded local model")
+    .description(
+      "the whole pipeline, small: Self-Instruct -> Evol-Instruct -> responses -> judge -> preferences -> export, on the embedded local model",
+    )
     .option("--dir <dir>", "where the demo writes its files", "selfalign-demo")
-    .option("--count <n>", "new instructions to generate", positiveInt, 8);
-  addGenerationOptions(cmd);
+    .option("--count <n>", "new instructions to generate", positiveInt, 8)
+    .option("--max-output-tokens <n>", "token limit of every reply (default: per step, 256 to 512)", int)
+    .addOption(
+      new Option("--progress <mode>", "progress display")
+        .choices(["auto", "bar", "json", "none"])
+        .default("auto"),
+    );
   addModelOptions(cmd);
-  addRunOptions(cmd);
   cmd.addHelpText(
     "after",
     `
-Writes <dir>/seeds.jsonl (a dozen seed tasks of ours), runs Self-Instruct with JSON replies into
-<dir>/instructions.jsonl and <dir>/dropped.jsonl, then collects a response per new task (its first
-instance's input included) into <dir>/responses.jsonl; run directory <dir>/run, summary
-<dir>/summary.json. Without --base-url it uses the local default model (a small instruct GGUF, fetched
-once into ~/.cache/selfalign/models); use --model FILE.gguf for another local model, or --base-url URL
---model NAME for an OpenAI-compatible server.`,
+Writes <dir>/seeds.jsonl (a dozen seed tasks of ours) and <dir>/pipeline.json, and one directory per
+step: generate/ (Self-Instruct, JSON replies), evolve/ (one round of Evol-Instruct), responses/ (two
+samples per instruction), judge/, preferences/, dpo/ (TRL preference pairs) and sft/ (Alpaca for
+LLaMA-Factory), each with its run directory. A re-run resumes. Without --base-url it uses the local
+default model (a small instruct GGUF, fetched once into ~/.cache/selfalign/models); use --model
+FILE.gguf for another local model, or --base-url URL --model NAME for an OpenAI-compatible server.
+The same pipeline as a file: selfalign init.`,
   );
   cmd.action(async (opts: Record<string, unknown>) => {
-    process.exitCode = await runDemo(opts, cmd.getOptionValueSource("maxOutputTokens") === "default");
+    const dir = resolve(String(opts.dir));
+    mkdirSync(dir, { recursive: true });
+    const seeds = join(dir, "seeds.jsonl");
+    writeFileSync(seeds, `${DEMO_SEEDS.map((seed) => JSON.stringify(seed)).join("\n")}\n`);
+    const spec = examplePipeline({
+      model: demoModel(opts),
+      seeds,
+      count: opts.count as number,
+      out: dir,
+      maxOutputTokens: opts.maxOutputTokens as number | undefined,
+    });
+    const result = await runPipeline(spec, { baseDir: dir, progress: String(opts.progress) });
+    const lines = result.steps.map((s) => `  ${s.name.padEnd(12)} ${s.status.padEnd(12)} ${s.product}`);
+    process.stderr.write(`demo: ${result.exitCode === 0 ? "complete" : "stopped"}\n${lines.join("\n")}\n`);
+    process.exitCode = result.exitCode;
   });
   return cmd;
 }
 
-async function runDemo(opts: Record<string, unknown>, defaultTokens: boolean): Promise<number> {
-  const dir = resolve(String(opts.dir));
-  const count = opts.count as number;
-  const seedsPath = join(dir, "seeds.jsonl");
-  return runMethodCommand(
-    "demo",
-    { ...opts, out: dir },
-    { count },
-    async ({ engine, model, outDir, progress }) => {
-      // --max-output-tokens, when given, caps every step; the defaults suit a small instruct model.
-      const tokens = defaultTokens ? undefined : (opts.maxOutputTokens as number | undefined);
-      writeFileSync(seedsPath, `${DEMO_SEEDS.map((r) => JSON.stringify(r)).join("\n")}\n`);
-      const seeds = await readSeedTasks(seedsPath);
-      const generation = newBootstrapStats();
-      progress("self-instruct", () => ({ done: generation.emitted, total: count, failed: 0 }));
-      const made = await selfInstruct({
-        engine,
-        model,
-        seeds: seeds.tasks,
-        count,
-        outDir,
-        batchSize: 2,
-        maxRounds: 4,
-        // JSON under a schema: a small local model follows it (under a grammar) far better than a layout.
-        selfInstruct: {
-          replyFormat: "json",
-          generation: { maxTokens: tokens ?? 512 },
-          instanceGeneration: { temperature: 0, maxTokens: tokens ?? 256 },
-        },
-        stats: generation,
-      });
-      if (made.stoppedBy) return outcome(made.stoppedBy, made.emitted, 0, "self-instruct");
-
-      // One task per instruction: the first instance's input goes with it, as a user would ask it.
-      const tasksPath = join(outDir, "tasks.jsonl");
-      const lines: string[] = [];
-      for await (const { value } of readJsonl(made.instructionsPath)) {
-        const first = (value.instances as Array<{ input: string }> | undefined)?.[0];
-        lines.push(
-          JSON.stringify({ id: value.id, instruction: value.instruction, input: first?.input ?? "" }),
-        );
-      }
-      writeFileSync(tasksPath, lines.length > 0 ? `${lines.join("\n")}\n` : "");
-      const answered = newRespondStats();
-      progress("respond", () => ({ done: answered.finished, total: lines.length, failed: answered.failed }));
-      await respond({
-        engine,
-        model,
-        inputPath: tasksPath,
-        outputPath: join(outDir, "responses.jsonl"),
-        generation: {
-          temperature: opts.temperature as number | undefined,
-          topP: opts.topP as number | undefined,
-          // A shorter default for the demo, but an explicit --max-output-tokens (even 1024) is the user's.
-          maxTokens: tokens ?? 256,
-          system: opts.system as string | undefined,
-        },
-        stats: answered,
-      });
-      const stop: StopReason | undefined =
-        answered.stoppedBy === "budget"
-          ? { kind: "budget", message: answered.budgetMessage ?? "budget reached" }
-          : answered.stoppedBy === "interrupt"
-            ? { kind: "interrupt", message: "interrupted" }
-            : answered.failed > 0
-              ? { kind: "failed", message: `${answered.failed} responses failed` }
-              : undefined;
-      return outcome(
-        stop,
-        made.emitted,
-        answered.written + answered.alreadyWritten,
-        "respond",
-        made.exhausted,
-      );
-    },
-  );
-}
-
-function outcome(
-  stop: StopReason | undefined,
-  instructions: number,
-  responses: number,
-  step: string,
-  short?: boolean,
-): SessionOutcome {
-  let headline = `${instructions} new instructions, ${responses} responses`;
-  if (short) headline += " (the model wrote fewer usable tasks than asked; see dropped.jsonl)";
-  if (stop) headline += `; stopped in ${step}: ${stop.message}`;
-  return { status: statusOf(stop), result: { instructions, responses, stopped: stop }, headline };
+/** The model options as the pipeline's one model. */
+function demoModel(opts: Record<string, unknown>): ModelSpec {
+  const env = process.env;
+  const model = (opts.model as string | undefined) ?? env.SELFALIGN_MODEL ?? "local";
+  const baseUrl = (opts.baseUrl as string | undefined) ?? env.OPENAI_BASE_URL;
+  const spec: ModelSpec = { model, concurrency: opts.concurrency as number };
+  if (baseUrl) Object.assign(spec, { base_url: baseUrl, api_key_env: opts.apiKeyEnv as string });
+  const optional: Array<[keyof ModelSpec, unknown]> = [
+    ["endpoint", opts.endpoint],
+    ["structured_output", opts.structuredOutput],
+    ["timeout_ms", opts.timeout],
+    ["retries", opts.retries],
+    ["retry_base_ms", opts.retryBaseMs],
+    ["rpm", opts.rpm],
+    ["tpm", opts.tpm],
+    ["context_size", opts.contextSize],
+    ["sequences", opts.sequences],
+  ];
+  for (const [key, value] of optional) if (value !== undefined) Object.assign(spec, { [key]: value });
+  if (opts.priceInput !== undefined && opts.priceOutput !== undefined) {
+    spec.price = { input: opts.priceInput as number, output: opts.priceOutput as number };
+  }
+  return spec;
 }

@@ -9,6 +9,7 @@
  * number is what makes its draw the same in every session. The judge's and the teacher's calls are not
  * draws: the same question gets the same (greedy) verdict.
  */
+
 import { z } from "zod";
 import type { RunEngine } from "../../engine/engine.js";
 import { generateObjects } from "../../engine/structured.js";
@@ -18,6 +19,7 @@ import { mutatePrompt } from "../../prompts/rainbow-mutate.js";
 import { safeResponsePrompt } from "../../prompts/rainbow-safe.js";
 import type { GenerationSettings } from "../responses/respond.js";
 import { chatRequest } from "../shared/chat-request.js";
+import { scoreSchema as integerScore } from "../shared/score-schema.js";
 import type { Reply } from "./autodetect-roles.js";
 
 export type { Reply };
@@ -25,7 +27,7 @@ export type { Reply };
 export const mutationSchema = z.object({ prompt: z.string().describe("the rewritten prompt") });
 export const scoreSchema = z.object({
   rationale: z.string(),
-  score: z.number().int().min(1).max(10),
+  score: integerScore(1, 10),
 });
 export const pairwiseSchema = z.object({ rationale: z.string(), winner: z.enum(["A", "B"]) });
 

@@ -4,12 +4,14 @@
  * aspects. The reply schema is built from the aspect list, rationale before score in every aspect, so
  * that a model writing its JSON in order reasons before it commits to a number.
  */
+
 import { z } from "zod";
 import { JUDGE_POINTWISE, pointwisePrompt } from "../../prompts/judge-pointwise.js";
 import { promptTag } from "../../prompts/prompt.js";
 import { contentId } from "../../util/canonical.js";
 import { type ReplySchema, replySchema } from "../backtranslation/document-call.js";
 import type { DroppedRecord } from "../shared/record-output.js";
+import { scoreSchema } from "../shared/score-schema.js";
 import type { Aspect } from "./judge-aspects.js";
 import type { ResponseItem } from "./judge-input.js";
 import { JudgeLoop } from "./judge-loop.js";
@@ -26,7 +28,7 @@ export function pointwiseSchema(
 ): ReplySchema<Record<string, AspectRating>> {
   const rating = z.object({
     rationale: z.string().describe("why the score: what the response does well or badly on this aspect"),
-    score: z.number().int().min(1).max(scale),
+    score: scoreSchema(1, scale),
   });
   const shape: Record<string, typeof rating> = {};
   for (const aspect of aspects) shape[aspect.name] = rating;
