@@ -7,9 +7,10 @@
  *   summary.json  tokens, cost and counts at the end of the latest session
  *   lock          pid of the process using the directory
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
+import { replaceFile } from "../util/atomic-file.js";
 import { redact } from "../util/secrets.js";
 import { CallCache } from "./call-cache.js";
 import { EventLog } from "./event-log.js";
@@ -42,7 +43,7 @@ export class RunDirectory {
     this.cache = new CallCache(this.db, join(path, "cache.journal"));
     this.events = new EventLog(join(path, "events.jsonl"));
     const configJson = redact(JSON.stringify(config, null, 2));
-    writeAtomic(join(path, "config.json"), `${configJson}\n`);
+    replaceFile(join(path, "config.json"), `${configJson}\n`);
     const info = this.db
       .prepare("INSERT INTO sessions (started_at, status, config) VALUES (?, 'running', ?)")
       .run(new Date().toISOString(), configJson);
@@ -75,7 +76,7 @@ export class RunDirectory {
     this.db
       .prepare("UPDATE sessions SET ended_at = ?, status = ?, summary = ? WHERE id = ?")
       .run(new Date().toISOString(), status, json, this.sessionId);
-    writeAtomic(join(this.path, "summary.json"), `${json}\n`);
+    replaceFile(join(this.path, "summary.json"), `${json}\n`);
   }
 
   close(): void {
@@ -86,11 +87,6 @@ export class RunDirectory {
     this.db.close();
     rmSync(join(this.path, "lock"), { force: true });
   }
-}
-
-function writeAtomic(path: string, text: string): void {
-  writeFileSync(`${path}.tmp`, text);
-  renameSync(`${path}.tmp`, path);
 }
 
 /** One process per run directory: two writers would interleave the same output. A stale lock is taken over. */

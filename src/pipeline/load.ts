@@ -90,7 +90,12 @@ async function checkPipeline(value: unknown, where: Where): Promise<PipelineSpec
       fail(at(), `"${step.method}" reads records: give the first step an input (a file path)`);
     }
     const sourceKey = wiring?.input?.slice(2);
-    if (step.input !== undefined && !wiring?.chains && sourceKey && Object.keys(step.with ?? {}).some((k) => k === sourceKey)) {
+    if (
+      step.input !== undefined &&
+      !wiring?.chains &&
+      sourceKey &&
+      Object.keys(step.with ?? {}).some((k) => k === sourceKey)
+    ) {
       fail(at("input"), `give the ${wiring?.input} file with "input:" or with.${sourceKey}, not both`);
     }
     for (const role of Object.keys(step.roles ?? {})) {

@@ -3,8 +3,10 @@
  * command line that finished them. Written after every change (temp file + rename), read by a re-run
  * and by the report.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { replaceJsonFile } from "../util/atomic-file.js";
 import type { StepPlan } from "./plan.js";
 
 export type StepStatus = "pending" | "running" | "complete" | "partial" | "budget" | "interrupted" | "failed";
@@ -89,8 +91,6 @@ export class PipelineState {
   }
 
   private save(): void {
-    const temporary = `${this.path}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(this.data, null, 2)}\n`);
-    renameSync(temporary, this.path);
+    replaceJsonFile(this.path, this.data);
   }
 }

@@ -5,10 +5,11 @@
  * `selfalign evol --operations`). Record ids hash their content and their place in the run, so a re-run
  * recomputes them and appends only those not written yet.
  */
-import { renameSync, writeFileSync } from "node:fs";
+
 import { join } from "node:path";
 import type { EventLog } from "../../engine/event-log.js";
 import type { AnalysisIssue } from "../../prompts/auto-evol.js";
+import { replaceFile } from "../../util/atomic-file.js";
 import { RecordOutput } from "../shared/record-output.js";
 import type { Elimination } from "./elimination.js";
 import { operationsFileText } from "./operations.js";
@@ -110,9 +111,7 @@ export class AutoEvolOutputs {
 
   /** Replaces method.json in one rename: a reader (or a crash) never sees half a file. */
   writeMethod(id: string, directive: string): void {
-    const partial = `${this.methodPath}.partial`;
-    writeFileSync(partial, operationsFileText([{ id, kind: "depth", directive }], true));
-    renameSync(partial, this.methodPath);
+    replaceFile(this.methodPath, operationsFileText([{ id, kind: "depth", directive }], true));
   }
 
   close(): void {

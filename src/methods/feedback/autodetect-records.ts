@@ -8,9 +8,10 @@
  *  - taxonomy.json and weaknesses.json: snapshots rewritten after every finished round (one rename each,
  *    so a reader or a crash never sees half a file).
  */
-import { renameSync, writeFileSync } from "node:fs";
+
 import { join } from "node:path";
 import type { EventLog } from "../../engine/event-log.js";
+import { replaceJsonFile } from "../../util/atomic-file.js";
 import { DropLog, RecordOutput } from "../shared/record-output.js";
 import { round3, type ScoredQuestion, type TestPlan, type TestPoint } from "./autodetect-plan.js";
 
@@ -80,9 +81,7 @@ export class AutodetectOutputs {
 
   /** Replaces `<out>/<name>` in one rename. */
   writeJson(name: string, value: unknown): void {
-    const path = join(this.outDir, name);
-    writeFileSync(`${path}.partial`, `${JSON.stringify(value, null, 2)}\n`);
-    renameSync(`${path}.partial`, path);
+    replaceJsonFile(join(this.outDir, name), value);
   }
 
   close(): void {

@@ -14,13 +14,14 @@
  * after the calls in flight, having written a prefix of what an uninterrupted run writes; a re-run gets
  * every finished call from the cache and carries on.
  */
-import { renameSync, writeFileSync } from "node:fs";
+
 import { join } from "node:path";
 import type { RunEngine } from "../../engine/engine.js";
 import type { LanguageModel } from "../../llm/language-model.js";
 import * as P from "../../prompts/learn-from-errors.js";
 import { promptTag } from "../../prompts/prompt.js";
 import { ExactDedup } from "../../text/exact-dup.js";
+import { replaceJsonFile } from "../../util/atomic-file.js";
 import { canonicalJson, contentId, sha256 } from "../../util/canonical.js";
 import type { GenerationSettings } from "../responses/respond.js";
 import { OrderedRound } from "../shared/ordered-round.js";
@@ -275,7 +276,7 @@ export async function learnFromErrors(options: LearnFromErrorsOptions): Promise<
     stats.weaknesses = grouping.weaknesses.length;
     const analysisPrompts = [promptTag(s.contrast ? P.CONTRAST : P.ANALYSE), promptTag(P.GROUP)];
     if (s.contrast && stats.unpaired > 0) analysisPrompts.unshift(promptTag(P.ANALYSE));
-    writeJsonAtomic(join(dir, "weaknesses.json"), {
+    replaceJsonFile(join(dir, "weaknesses.json"), {
       method: METHOD,
       mode,
       model: teacher.modelName,
@@ -338,11 +339,4 @@ function answerRecord(r: ExamResult, student: LanguageModel, checker: Checker): 
     verdict,
     meta: { method: METHOD, step: "exam", model: student.modelName, checker: checker.spec, call },
   };
-}
-
-/** weaknesses.json is rewritten whole by every session that gets that far: never half a file. */
-function writeJsonAtomic(path: string, value: unknown): void {
-  const temp = `${path}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(temp, path);
 }

@@ -6,9 +6,11 @@
  * (one record per filled cell), grid.json (heat-map data); at the end, with safe responses, sft.jsonl
  * and preferences.jsonl for the archive's prompts.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EventLog } from "../../engine/event-log.js";
+import { replaceFile } from "../../util/atomic-file.js";
 import { DropLog, RecordOutput } from "../shared/record-output.js";
 import type { ArchiveData, GridData } from "./rainbow-archive.js";
 import type { Axis } from "./rainbow-axes.js";
@@ -197,10 +199,4 @@ export class RainbowOutputs {
 
 function jsonl(records: readonly unknown[]): string {
   return records.map((r) => `${JSON.stringify(r)}\n`).join("");
-}
-
-/** Temp file and rename: a crash leaves the old file or the new one, never half of one. */
-function replaceFile(path: string, content: string): void {
-  writeFileSync(`${path}.tmp`, content);
-  renameSync(`${path}.tmp`, path);
 }
