@@ -344,6 +344,11 @@ export { checkPipelineValue, type LoadedPipeline, loadPipelineFile } from "./pip
 export { METHOD_WIRING, type MethodWiring, PIPELINE_METHODS } from "./pipeline/methods.js";
 export { type PipelineResult, type RunPipelineOptions, runPipeline } from "./pipeline/run.js";
 export { definePipeline, type ModelSpec, type PipelineSpec, type StepSpec } from "./pipeline/spec.js";
+export { type CollectOptions, collectReport, DEFAULT_LIMITS as REPORT_LIMITS } from "./report/collect.js";
+export { renderReportHtml } from "./report/render-html.js";
+export { type WriteReportResult, writeReport } from "./report/report.js";
+export { type ReportServer, type ServeOptions, serveReport } from "./report/serve.js";
+export type { ReportData, ReportLimits } from "./report/types.js";
 export { type BleuOptions, sentenceBleu, sentenceBleuTokens } from "./text/bleu.js";
 export {
   type DiversityFigures,

@@ -18,6 +18,7 @@ import { longformCommand } from "./commands/longform.js";
 import { preferencesCommand } from "./commands/preferences.js";
 import { rainbowCommand } from "./commands/rainbow.js";
 import { reflectCommand } from "./commands/reflect.js";
+import { reportCommand, serveCommand } from "./commands/report.js";
 import { respondCommand } from "./commands/respond.js";
 import { runCommand } from "./commands/run.js";
 import { selfInstructCommand } from "./commands/self-instruct.js";
@@ -62,6 +63,8 @@ export function buildProgram(): Command {
   program.addCommand(reflectCommand());
   program.addCommand(learnFromErrorsCommand());
   program.addCommand(rainbowCommand());
+  program.addCommand(reportCommand());
+  program.addCommand(serveCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
