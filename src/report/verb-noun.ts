@@ -12,7 +12,17 @@
  *    phrase is last: "写一首关于秋天的短诗" -> 写, 短诗), or before it after 把/将. A heuristic, and the
  *    docs say so.
  */
-import nlp from "compromise";
+import { createRequire } from "node:module";
+import type nlpType from "compromise";
+
+// Loaded on first use: compromise takes about half a second to load, which every CLI start would pay.
+const requireLazily = createRequire(import.meta.url);
+let nlpInstance: typeof nlpType | undefined;
+function nlp(text: string) {
+  nlpInstance ??= requireLazily("compromise") as typeof nlpType;
+  return nlpInstance(text);
+}
+
 import { words } from "../text/words.js";
 
 export interface VerbNoun {

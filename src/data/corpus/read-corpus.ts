@@ -8,7 +8,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { relative } from "node:path";
-import { detect } from "tinyld";
+import { detectLanguage } from "../../text/detect-language.js";
 import { ExactDedup } from "../../text/exact-dup.js";
 import { MinHashDedup } from "../../text/minhash.js";
 import { contentId } from "../../util/canonical.js";
@@ -137,7 +137,7 @@ function toPassage(
 /** ISO 639-1 from tinyld, or "und" for text too short to tell. */
 function language(text: string): string {
   if (text.length < 24) return "und";
-  return detect(text.slice(0, 2000)) || "und";
+  return detectLanguage(text.slice(0, 2000)) || "und";
 }
 
 /**

@@ -3,8 +3,8 @@
  * written and skipped (by reason), turns, lengths of prompts and replies, methods and models from the
  * records' meta, and a seeded sample of prompts to guess the language from.
  */
-import { detect } from "tinyld";
 import { Rng } from "../../engine/rng.js";
+import { detectLanguage } from "../../text/detect-language.js";
 import { countInto, LengthTally, Reservoir, type TextLengths } from "../stats/summary.js";
 import { type Canonical, lastUserText, type RecordKind, replyContent, type SkipReason } from "./canonical.js";
 import type { Row } from "./exporter.js";
@@ -107,7 +107,7 @@ export function guessLanguages(texts: readonly string[]): string[] {
   let detected = 0;
   for (const text of texts) {
     if (text.length < MIN_LANGUAGE_TEXT) continue;
-    const lang = detect(text.slice(0, 2000));
+    const lang = detectLanguage(text.slice(0, 2000));
     if (!lang) continue;
     countInto(counts, lang);
     detected++;
