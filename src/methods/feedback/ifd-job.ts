@@ -76,7 +76,8 @@ export async function runIfd(options: IfdRunOptions): Promise<IfdStats> {
       plan: (record) => {
         stats.read++;
         const job = planRecord(record, fields, options);
-        if (!scoredOut.has(job.id)) return job;
+        // A pair dropped as unscorable by an earlier session is not scored again.
+        if (!scoredOut.has(job.id) && !drops.has(job.id)) return job;
         stats.alreadyScored++;
         return undefined;
       },

@@ -10,11 +10,13 @@
  * put the instruction in the chat as the model expects it (its own template, or a named one), and score
  * the answer as the assistant's reply; the unconditioned ones score the bare text after BOS.
  */
+
 import type { RunEngine } from "../../engine/engine.js";
 import { type ChatTemplateName, renderChat } from "../../llm/chat-templates.js";
 import { ModelCallError } from "../../llm/errors.js";
 import type { ChatMessage, LanguageModel, ScoringContext, TokenLogprob } from "../../llm/language-model.js";
 import { reverseInstructionPrompt } from "../../prompts/reflection.js";
+import { allOrFirstError } from "../shared/settle-all.js";
 
 /** "model": the model's own chat template (the local provider); otherwise a named layout rendered here. */
 export type ScoringTemplate = "model" | ChatTemplateName;
@@ -68,7 +70,9 @@ export function isUnscorable(error: unknown): boolean {
 /** The four perplexities of a pair, and IFD and r-IFD from them. Four cached engine calls. */
 export async function scoreIfd(scorer: IfdScorer, pair: IfdPair): Promise<IfdScores> {
   const { instruction, answer } = pair;
-  const [answerGiven, answerAlone, instructionGiven, instructionAlone] = await Promise.all([
+  const [answerGiven, answerAlone, instructionGiven, instructionAlone] = await allOrFirstError<
+    [TokenLogprob[], TokenLogprob[], TokenLogprob[], TokenLogprob[]]
+  >([
     logprobs(scorer, chatContext(scorer, instruction, pair.system), answer),
     logprobs(scorer, "", answer),
     logprobs(scorer, chatContext(scorer, reverseInstructionPrompt(answer), pair.system), instruction),

@@ -1,21 +1,6 @@
-/**
- * The feature descriptors of Rainbow Teaming's archive: 1 to 3 axes, each a list of values; every
- * combination of one value per axis is a cell. The default is a safety grid of 10 risk categories x 10
- * attack styles (our own wording), with an objective that says what a successful prompt makes the target
- * do. Any other grid (topic x question type, for finding what a model answers badly) comes from a file:
- *
- *   objective: The target's answer is wrong or misleading.   # optional
- *   axes:
- *     - name: topic
- *       values: [algebra, geometry, probability]
- *     - name: question type
- *       values: [word problem, proof, estimate]
- *
- * YAML or JSON (JSON is YAML, so one parser gives both the line of every problem).
- */
-import { readFile } from "node:fs/promises";
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { isMap, isScalar, isSeq } from "yaml";
 import { InputError } from "../../data/input-error.js";
+import { readYamlFile } from "../../data/yaml-file.js";
 
 export interface Axis {
   name: string;
@@ -83,21 +68,7 @@ const KEYS = new Set(["objective", "axes"]);
 const AXIS_KEYS = new Set(["name", "values"]);
 
 export async function readAxesFile(file: string): Promise<AxesFile> {
-  let source: string;
-  try {
-    source = await readFile(file, "utf8");
-  } catch (error) {
-    throw new InputError(file, undefined, `cannot read: ${(error as NodeJS.ErrnoException).code ?? error}`);
-  }
-  const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const lineOf = (node: unknown) => {
-    const range = (node as Node | null | undefined)?.range;
-    return range ? lines.linePos(range[0]).line : 1;
-  };
-  const error = doc.errors[0];
-  if (error)
-    throw new InputError(file, lines.linePos(error.pos[0]).line, `invalid YAML or JSON: ${error.message}`);
+  const { doc, lineOfNode: lineOf } = await readYamlFile(file, "axes file");
   const fail: Fail = (node, field, detail) => {
     throw new InputError(file, lineOf(node), detail, field === undefined ? {} : { field });
   };

@@ -9,12 +9,13 @@
  * Both versions, the critiques and every score are written with the choice, so the decision can be
  * audited. Teacher calls go through the engine with a JSON schema; the student only scores.
  */
+
 import { join } from "node:path";
 import { z } from "zod";
 import { readRecords, sourceIdOf } from "../../data/index.js";
 import type { InputRecord } from "../../data/input-record.js";
 import type { RunEngine } from "../../engine/engine.js";
-import { generateObject } from "../../engine/structured.js";
+import { generateObject, type StructuredResult } from "../../engine/structured.js";
 import type { LanguageModel } from "../../llm/language-model.js";
 import { promptTag } from "../../prompts/prompt.js";
 import {
@@ -31,15 +32,15 @@ import { chatRequest } from "../shared/chat-request.js";
 import { pinRecipe } from "../shared/recipe.js";
 import { runRecordLoop } from "../shared/record-loop.js";
 import { DropLog, type DroppedRecord, RecordOutput } from "../shared/record-output.js";
+import { allOrFirstError } from "../shared/settle-all.js";
 import type { StopReason } from "../shared/stop-reason.js";
 import { assertCanScore, type IfdScores, isUnscorable, type ScoringTemplate, scoreIfd } from "./ifd.js";
 import { chooseInstruction, chooseResponse, type Version } from "./reflection-choice.js";
 import { DEFAULT_PAIR_FIELDS, type PairFields, readSftPair } from "./sft-pair.js";
 
-const INSTRUCTION_REPLY = replySchema(
-  "instruction_reflection",
-  z.object({ critique: z.string(), instruction: z.string().min(1), answer: z.string().min(1) }),
-);
+const STAGE1 = z.object({ critique: z.string(), instruction: z.string().min(1), answer: z.string().min(1) });
+type Stage1 = z.infer<typeof STAGE1>;
+const INSTRUCTION_REPLY = replySchema("instruction_reflection", STAGE1);
 const RESPONSE_REPLY = replySchema(
   "response_reflection",
   z.object({ critique: z.string(), answer: z.string().min(1) }),
@@ -184,7 +185,7 @@ async function reflectPair(job: Job, options: ReflectOptions): Promise<Outcome> 
   const score = (instruction: string, output: string) => scorePair(options, job, instruction, output);
   try {
     // Stage 1: the instruction.
-    const [original, stage1] = await Promise.all([
+    const [original, stage1] = await allOrFirstError<[Scored, StructuredResult<Stage1>]>([
       score(job.instruction, job.answer),
       ask(options, reflectInstructionPrompt(job.instruction, job.answer), INSTRUCTION_REPLY),
     ]);

@@ -15,20 +15,12 @@
  * read as car repair. Two topics with the same path are an error (the second would only repeat the first).
  * Problems name the file and line, as all input errors do.
  */
-import { readFile } from "node:fs/promises";
+
 import { extname } from "node:path";
-import {
-  type Document,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  type Scalar,
-} from "yaml";
+import { type Document, isAlias, isMap, isScalar, isSeq, type Scalar } from "yaml";
 import { InputError } from "../../data/input-error.js";
 import { readLines } from "../../data/read-lines.js";
+import { readYamlFile } from "../../data/yaml-file.js";
 import { contentId } from "../../util/canonical.js";
 
 export interface Topic {
@@ -84,18 +76,8 @@ async function readTextTopics(file: string): Promise<Topic[]> {
 }
 
 async function readYamlTopics(file: string): Promise<Topic[]> {
-  let source: string;
-  try {
-    source = await readFile(file, "utf8");
-  } catch (error) {
-    throw new InputError(file, undefined, `cannot read: ${(error as NodeJS.ErrnoException).code ?? error}`);
-  }
-  const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lines.linePos(offset).line);
-  const error = doc.errors[0];
-  if (error) throw new InputError(file, lineOf(error.pos[0]), `invalid YAML: ${error.message}`);
-  const walker = new TaxonomyWalker(doc, file, lineOf);
+  const { doc, lineAt } = await readYamlFile(file, "topic file");
+  const walker = new TaxonomyWalker(doc, file, lineAt);
   if (doc.contents === null) return [];
   walker.walk(doc.contents, []);
   return walker.topics;
