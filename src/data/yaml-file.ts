@@ -9,6 +9,8 @@ import { InputError } from "./input-error.js";
 export interface YamlFile {
   file: string;
   doc: Document;
+  /** 1-based line of a character offset (1 when undefined). */
+  lineAt(offset: number | undefined): number;
   /** 1-based line of a node (1 when it has no position). */
   lineOfNode(node: unknown): number;
   /** 1-based line of the value at `path`, or of its nearest ancestor that exists. */
@@ -37,10 +39,9 @@ export function parseYaml(file: string, source: string): YamlFile {
     const message = problem.message.split("\n")[0] ?? "invalid YAML";
     throw new InputError(file, lines.linePos(problem.pos[0]).line, `invalid YAML or JSON: ${message}`);
   }
-  const lineOfNode = (node: unknown): number => {
-    const range = (node as Node | null | undefined)?.range;
-    return range ? lines.linePos(range[0]).line : 1;
-  };
+  const lineAt = (offset: number | undefined): number =>
+    offset === undefined ? 1 : lines.linePos(offset).line;
+  const lineOfNode = (node: unknown): number => lineAt((node as Node | null | undefined)?.range?.[0]);
   const lineOf = (path: readonly PropertyKey[]): number => {
     for (let n = path.length; n >= 0; n--) {
       const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n) as unknown[], true);
@@ -48,5 +49,5 @@ export function parseYaml(file: string, source: string): YamlFile {
     }
     return 1;
   };
-  return { file, doc, lineOfNode, lineOf };
+  return { file, doc, lineAt, lineOfNode, lineOf };
 }
