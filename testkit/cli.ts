@@ -1,11 +1,14 @@
-/** Runs the selfalign CLI from source in a child process, as a user would run the built one. */
+/**
+ * Runs the selfalign CLI in a child process, as a user would run the built one: from `.test-dist/`,
+ * which the global setup (build-cli.ts) compiles from the current sources before any test runs.
+ */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
-const cliPath = join(root, "src/cli/main.ts");
+const cliPath = join(root, ".test-dist/cli/main.js");
 
 export interface CliResult {
   code: number | null;
@@ -32,7 +35,7 @@ export function startCli(
   args: string[],
   env: NodeJS.ProcessEnv = cleanEnv(),
 ): ChildProcess & { result: Promise<CliResult> } {
-  const child = spawn(process.execPath, ["--import", "tsx", cliPath, ...args], { cwd: root, env });
+  const child = spawn(process.execPath, [cliPath, ...args], { cwd: root, env });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => {
