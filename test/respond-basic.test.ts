@@ -185,6 +185,81 @@ describe("respond: records and run directory", () => {
   });
 });
 
+describe("respond: several models (--models)", () => {
+  const argv = (f: RespondFixture, extra: string[] = []) => [
+    "respond",
+    "--in",
+    f.input,
+    "--out",
+    f.out,
+    "--base-url",
+    f.server.baseUrl,
+    "--progress",
+    "none",
+    ...extra,
+  ];
+
+  it("asks every model every instruction, writes them in model order, and resumes without a call", async () => {
+    const f = await fixture();
+    writeJsonl(f.input, [
+      { id: "a", instruction: "Name a colour." },
+      { id: "b", instruction: "Count to three." },
+    ]);
+    const result = await runCli(argv(f, ["--models", "alpha, beta", "--samples", "2"]));
+    expect(result.stderr).toContain("respond: complete");
+    expect(result.code).toBe(0);
+
+    const records = readJsonlFile(f.out);
+    expect(records.map((r) => [(r.lineage as { source_id: string }).source_id, r.model, r.sample])).toEqual([
+      ["a", "alpha", 0],
+      ["a", "alpha", 1],
+      ["a", "beta", 0],
+      ["a", "beta", 1],
+      ["b", "alpha", 0],
+      ["b", "alpha", 1],
+      ["b", "beta", 0],
+      ["b", "beta", 1],
+    ]);
+    expect(new Set(records.map((r) => r.id)).size).toBe(8);
+    const asked = chatRequests(f.server).map((r) => {
+      const body = r.body as { model: string };
+      return `${body.model}:${userMessageOf(r.body)}`;
+    });
+    expect(asked.sort()).toEqual(
+      ["alpha:Count to three.", "alpha:Name a colour.", "beta:Count to three.", "beta:Name a colour."].sort(),
+    );
+    const config = readJson(join(f.runDir, "config.json")) as { models: Array<{ model: string }> };
+    expect(config.models.map((m) => m.model)).toEqual(["alpha", "beta"]);
+
+    const before = f.server.requests.length;
+    const again = await runCli(argv(f, ["--models", "alpha,beta", "--samples", "2"]));
+    expect(again.code).toBe(0);
+    expect(readJsonlFile(f.out)).toHaveLength(8);
+    expect(chatRequests(f.server, before)).toHaveLength(0);
+
+    // A model added to the list is the only one asked.
+    const grown = await runCli(argv(f, ["--models", "alpha,beta,gamma", "--samples", "2"]));
+    expect(grown.code).toBe(0);
+    const added = chatRequests(f.server, before);
+    expect(added.length).toBeGreaterThan(0);
+    expect(added.every((r) => (r.body as { model: string }).model === "gamma")).toBe(true);
+    expect(readJsonlFile(f.out).filter((r) => r.model === "gamma")).toHaveLength(4);
+  });
+
+  it("refuses --model together with --models, and a model named twice", async () => {
+    const f = await fixture();
+    writeJsonl(f.input, [{ id: "a", instruction: "Name a colour." }]);
+    const both = await runCli(argv(f, ["--model", "alpha", "--models", "beta"]));
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain("give --model or --models, not both");
+    const twice = await runCli(argv(f, ["--models", "alpha,alpha"]));
+    expect(twice.code).not.toBe(0);
+    expect(twice.stderr).toContain("a model is named twice");
+    expect(chatRequests(f.server)).toHaveLength(0);
+    expect(existsSync(f.out)).toBe(false);
+  });
+});
+
 describe("respond: malformed input", () => {
   it("stops at a broken JSONL line, naming file:line, and keeps the records before it", async () => {
     const f = await fixture();

@@ -8,7 +8,16 @@ import type { MethodWiring } from "./methods.js";
 import type { ModelSpec } from "./spec.js";
 
 /** Options the pipeline sets itself; `with` may not set them. */
-const MANAGED = new Set(["out", "run-dir", "progress", "dropped", "base-url", "model", "api-key-env"]);
+const MANAGED = new Set([
+  "out",
+  "run-dir",
+  "progress",
+  "dropped",
+  "base-url",
+  "model",
+  "models",
+  "api-key-env",
+]);
 const MODEL_FLAGS = new Set([
   "endpoint",
   "structured-output",
@@ -99,6 +108,7 @@ export function withFlags(
 
 function managedMessage(name: string, inputName: string | undefined): string {
   if (name === inputName) return `the step's input is set with "input:", not with.${name}`;
+  if (name === "models") return `a respond step names several models with "models:" beside "method:"`;
   if (MODEL_FLAGS.has(name) || ["model", "base-url", "api-key-env"].includes(name)) {
     return `model settings belong under "models:" (the step names one with "model:")`;
   }

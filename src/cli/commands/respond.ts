@@ -1,8 +1,9 @@
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { z } from "zod";
 import { formatFromPath } from "../../data/read-records.js";
+import type { LanguageModel } from "../../llm/language-model.js";
 import { createModel, withEnvironment } from "../../llm/resolve-model.js";
 import { newRespondStats, type RespondStats, respond } from "../../methods/responses/respond.js";
 import {
@@ -23,7 +24,12 @@ export function respondCommand(): Command {
     .requiredOption("--out <file>", "output JSONL (appended; a re-run resumes)")
     .option("--field <name>", "field holding the instruction (dotted paths allowed)", "instruction")
     .option("--input-field <name>", "field holding an optional input appended to the instruction", "input")
-    .option("--samples <n>", "samples per instruction", positiveInt, 1)
+    .option("--samples <n>", "samples per instruction (per model)", positiveInt, 1)
+    .option(
+      "--models <names>",
+      "several models on the same server (comma-separated), each answering every instruction; instead of --model",
+      modelList,
+    )
     .option(
       "--json-schema <file>",
       "ask for JSON matching this JSON Schema; the parsed value becomes the response",
@@ -46,7 +52,13 @@ Exit codes: 0 done, 1 error, 2 some records failed (re-run to retry), 3 budget r
 }
 
 export async function runRespond(opts: Record<string, unknown>): Promise<number> {
-  const modelConfig = withEnvironment(parseModelConfig(opts));
+  const names = opts.models as string[] | undefined;
+  if (names && opts.model !== undefined) throw new Error("respond: give --model or --models, not both");
+  // One config per model: the server, key, limits and prices are shared, each model gets its own lane.
+  const modelConfigs = (names ?? [opts.model]).map((name) =>
+    withEnvironment(parseModelConfig({ ...opts, model: name })),
+  );
+  const modelConfig = modelConfigs[0]!;
   const run = parseRunConfig(opts);
   const inputPath = resolve(String(opts.in));
   const outputPath = resolve(String(opts.out));
@@ -54,20 +66,21 @@ export async function runRespond(opts: Record<string, unknown>): Promise<number>
   checkInput(inputPath);
   const structured = opts.jsonSchema ? readSchema(String(opts.jsonSchema)) : undefined;
   const generation = parseGenerationSettings(opts);
-  const model = await createModel(modelConfig);
+  const models: Array<{ model: LanguageModel; config: (typeof modelConfigs)[number] }> = [];
+  for (const config of modelConfigs) models.push({ model: await createModel(config), config });
   const samples = opts.samples as number;
   return runSession(
     "respond",
     run.runDir ?? `${outputPath}.run`,
     run,
-    [{ model, config: modelConfig }],
+    models,
     { in: inputPath, out: outputPath, field: opts.field, inputField: opts.inputField, samples, generation },
     async ({ engine, progress }) => {
       // Counted alongside the run, not before it: a large input must not delay the first call.
       let total: number | undefined;
       const counted = countLines(inputPath).then(
         (n) => {
-          total = n;
+          total = n === undefined ? undefined : n * models.length;
         },
         () => {},
       );
@@ -75,7 +88,7 @@ export async function runRespond(opts: Record<string, unknown>): Promise<number>
       progress("respond", () => ({ done: stats.finished, total, failed: stats.failed }));
       await respond({
         engine,
-        model,
+        model: models.map((m) => m.model),
         inputPath,
         outputPath,
         field: opts.field as string,
@@ -83,16 +96,16 @@ export async function runRespond(opts: Record<string, unknown>): Promise<number>
         samples,
         generation,
         structured,
-        window: Math.max(1024, modelConfig.concurrency * 4),
+        window: Math.max(1024, modelConfig.concurrency * 4 * models.length),
         stats,
       });
       await counted; // so the last progress line carries the total
-      return outcome(stats, outputPath);
+      return outcome(stats, outputPath, models.length);
     },
   );
 }
 
-function outcome(stats: RespondStats, outputPath: string): SessionOutcome {
+function outcome(stats: RespondStats, outputPath: string, models: number): SessionOutcome {
   const status =
     stats.stoppedBy === "budget"
       ? "budget"
@@ -101,7 +114,8 @@ function outcome(stats: RespondStats, outputPath: string): SessionOutcome {
         : stats.failed > 0
           ? "partial"
           : "complete";
-  let headline = `${stats.finished} instructions done of ${stats.read} read, ${stats.written} records written to ${outputPath}`;
+  const done = models > 1 ? `(instruction, model) pairs done for ${models} models` : "instructions done";
+  let headline = `${stats.finished} ${done} of ${stats.read} read, ${stats.written} records written to ${outputPath}`;
   if (stats.alreadyWritten) headline += `, ${stats.alreadyWritten} already there`;
   if (stats.failed) headline += `, ${stats.failed} failed (see events.jsonl; re-run to retry)`;
   if (stats.invalidStructured) headline += `, ${stats.invalidStructured} with invalid structured output`;
@@ -151,4 +165,14 @@ async function countLines(path: string): Promise<number | undefined> {
     last = chunk[chunk.length - 1] ?? last;
   }
   return last === 10 ? count : count + 1;
+}
+
+function modelList(value: string): string[] {
+  const names = value
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
+  if (names.length === 0) throw new InvalidArgumentError("expected one or more comma-separated model names");
+  if (new Set(names).size !== names.length) throw new InvalidArgumentError("a model is named twice");
+  return names;
 }

@@ -29,7 +29,8 @@ export interface GenerationSettings {
 
 export interface RespondOptions {
   engine: RunEngine;
-  model: LanguageModel;
+  /** The model, or several: each answers every instruction (one record per instruction, model, sample). */
+  model: LanguageModel | readonly LanguageModel[];
   inputPath: string;
   outputPath: string;
   /** Field holding the instruction (dotted paths allowed). */
@@ -42,7 +43,7 @@ export interface RespondOptions {
   structured?: { schema: z.ZodType; name: string };
   /** How many finished records may wait for an earlier, slower one (output stays in input order). */
   window?: number;
-  /** How many records may be in progress at once; default twice the model's concurrency. */
+  /** How many (record, model) jobs may be in progress at once; default twice the models' concurrency. */
   lookahead?: number;
   /** Counters to update as the run goes (for live progress); a fresh object when omitted. */
   stats?: RespondStats;
@@ -55,11 +56,11 @@ export interface RespondStats {
   written: number;
   /** Output records that were already in the output file (a resumed run). */
   alreadyWritten: number;
-  /** Input records whose call failed after retries (re-run to retry them). */
+  /** (Input record, model) jobs whose call failed after retries (re-run to retry them). */
   failed: number;
   /** Records written with a structured-output failure recorded on them. */
   invalidStructured: number;
-  /** Input records finished in this session (written, failed or skipped as done). */
+  /** (Input record, model) jobs finished in this session (written, failed or skipped as done). */
   finished: number;
   /** Why the loop ended early, if it did. */
   stoppedBy?: "budget" | "interrupt";
@@ -87,7 +88,9 @@ export interface RespondRecord {
 }
 
 export async function respond(options: RespondOptions): Promise<RespondStats> {
-  const { engine, model, inputPath, outputPath } = options;
+  const { engine, inputPath, outputPath } = options;
+  const models: readonly LanguageModel[] = Array.isArray(options.model) ? options.model : [options.model];
+  if (models.length === 0) throw new Error("respond: no model given");
   const field = options.field ?? "instruction";
   const inputField = options.inputField ?? "input";
   const samples = options.samples ?? 1;
@@ -108,7 +111,8 @@ export async function respond(options: RespondOptions): Promise<RespondStats> {
     stats.written++;
   }, options.window ?? 1024);
   const tasks = new TaskGroup();
-  const lookahead = options.lookahead ?? engine.lane(model).settings.concurrency * 2;
+  const lookahead =
+    options.lookahead ?? models.reduce((sum, m) => sum + engine.lane(m).settings.concurrency, 0) * 2;
   let firstError: unknown;
   const onError = (job: Job, seq: number) => (error: unknown) => {
     sink.complete(seq, []);
@@ -123,6 +127,7 @@ export async function respond(options: RespondOptions): Promise<RespondStats> {
       engine.runDir.events.emit({
         type: "record-failed",
         source_id: job.sourceId,
+        model: job.model.modelName,
         file: job.record.file,
         line: job.record.line,
         error: error instanceof Error ? error.message : String(error),
@@ -134,30 +139,34 @@ export async function respond(options: RespondOptions): Promise<RespondStats> {
     for await (const record of readRecords(inputPath)) {
       if (stats.stoppedBy) break;
       stats.read++;
-      const job = planJob(engine, record, { field, inputField, samples, schemaTag }, model, options);
-      let todo = 0;
-      for (const id of job.outputIds) if (!done.has(id)) todo++;
-      stats.alreadyWritten += samples - todo;
-      if (todo === 0) {
-        stats.finished++;
-        continue;
-      }
-      // Start a job only when the model can take it soon: jobs parked by the hundreds in the lane's
-      // queue cost memory and GC time for nothing. The sink's window separately bounds reordering.
-      const room = tasks.below(lookahead);
-      if (room) await room;
-      const seq = sink.tryReserve() ?? (await sink.reserve());
-      tasks.run(
-        async () => {
-          const records = await runJob(engine, model, job, samples, options);
-          let fresh = records;
-          if (todo < samples) fresh = records.filter((r) => !done.has(r.id));
-          for (const r of fresh) if (r.error !== undefined) stats.invalidStructured++;
-          sink.complete(seq, fresh);
+      // Every model answers the record; the jobs of one record run side by side, written in model order.
+      for (const model of models) {
+        if (stats.stoppedBy) break;
+        const job = planJob(engine, record, { field, inputField, samples, schemaTag }, model, options);
+        let todo = 0;
+        for (const id of job.outputIds) if (!done.has(id)) todo++;
+        stats.alreadyWritten += samples - todo;
+        if (todo === 0) {
           stats.finished++;
-        },
-        onError(job, seq),
-      );
+          continue;
+        }
+        // Start a job only when a model can take it soon: jobs parked by the hundreds in a lane's
+        // queue cost memory and GC time for nothing. The sink's window separately bounds reordering.
+        const room = tasks.below(lookahead);
+        if (room) await room;
+        const seq = sink.tryReserve() ?? (await sink.reserve());
+        tasks.run(
+          async () => {
+            const records = await runJob(engine, job, samples, options);
+            let fresh = records;
+            if (todo < samples) fresh = records.filter((r) => !done.has(r.id));
+            for (const r of fresh) if (r.error !== undefined) stats.invalidStructured++;
+            sink.complete(seq, fresh);
+            stats.finished++;
+          },
+          onError(job, seq),
+        );
+      }
     }
   } catch (error) {
     // Bad input: finish what is in flight (nothing made is lost), then report the error.
@@ -170,6 +179,7 @@ export async function respond(options: RespondOptions): Promise<RespondStats> {
 }
 
 interface Job {
+  model: LanguageModel;
   sourceId: string;
   instruction: string;
   input: string | undefined;
@@ -194,16 +204,16 @@ function planJob(
   // The output id depends on the source and on the sample's cache key (model, request, sample index), so
   // a changed setting yields new records instead of being mistaken for work already done.
   const outputIds = call.keys.map((key) => sha256(`${sourceId}\u0000${key}\u0000${schemaTag}`).slice(0, 16));
-  return { sourceId, instruction, input, call, outputIds, record };
+  return { model, sourceId, instruction, input, call, outputIds, record };
 }
 
 async function runJob(
   engine: RunEngine,
-  model: LanguageModel,
   job: Job,
   samples: number,
   options: RespondOptions,
 ): Promise<RespondRecord[]> {
+  const { model } = job;
   if (options.structured) {
     const results = await generateObjects(
       engine,
@@ -211,21 +221,21 @@ async function runJob(
       { request: job.call.request, ...options.structured },
       samples,
     );
-    return results.map((r, i) => structuredRecord(job, model, i, r));
+    return results.map((r, i) => structuredRecord(job, i, r));
   }
   const results = await engine.run(job.call);
-  return results.map((s) => textRecord(job, model, s));
+  return results.map((s) => textRecord(job, s));
 }
 
 /** Builds one output record; fields in reading order (what a person scanning the JSONL wants first). */
 function buildRecord(
   job: Job,
-  model: LanguageModel,
   sample: number,
   reply: { response: unknown; text: string; finishReason: string; usage: Usage },
   meta: Record<string, unknown>,
   failure?: { error: string },
 ): RespondRecord {
+  const { model } = job;
   const record: RespondRecord = {
     id: job.outputIds[sample] as string,
     instruction: job.instruction,
@@ -246,25 +256,19 @@ function buildRecord(
   return record;
 }
 
-function textRecord(job: Job, model: LanguageModel, s: Sample): RespondRecord {
+function textRecord(job: Job, s: Sample): RespondRecord {
   const reply = { response: s.text, text: s.text, finishReason: s.finishReason, usage: s.usage };
-  return buildRecord(job, model, s.sample, reply, { cached: s.cached });
+  return buildRecord(job, s.sample, reply, { cached: s.cached });
 }
 
-function structuredRecord(
-  job: Job,
-  model: LanguageModel,
-  sample: number,
-  r: StructuredResult<unknown>,
-): RespondRecord {
+function structuredRecord(job: Job, sample: number, r: StructuredResult<unknown>): RespondRecord {
   const reply = {
     response: r.ok ? r.value : null,
     text: r.text,
     finishReason: r.finishReason,
     usage: r.usage,
   };
-  if (r.ok)
-    return buildRecord(job, model, sample, reply, { structured: { mode: r.mode, repaired: r.repaired } });
+  if (r.ok) return buildRecord(job, sample, reply, { structured: { mode: r.mode, repaired: r.repaired } });
   const failure = { error: `structured output: ${r.error}` };
-  return buildRecord(job, model, sample, reply, { structured: { mode: r.mode, ok: false } }, failure);
+  return buildRecord(job, sample, reply, { structured: { mode: r.mode, ok: false } }, failure);
 }
