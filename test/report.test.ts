@@ -199,6 +199,30 @@ describe("report data from a pipeline run", () => {
     expect(direct.steps[0]!.files.map((f) => f.name)).toEqual(["responses.jsonl"]);
     expect(direct.funnel[0]!.kept).toBe(lines("respond", "responses.jsonl").length);
   });
+
+  it("counts an auto-evol step's failed evolutions as generated but not kept", async () => {
+    const dir = tempDir("selfalign-report-auto-evol-");
+    try {
+      writeFileSync(join(dir, "summary.json"), JSON.stringify({ command: "auto-evol", status: "complete" }));
+      const trajectory = (id: string, failed: boolean) =>
+        JSON.stringify({
+          id,
+          step: 1,
+          role: "dev",
+          instruction: "Name a metal.",
+          evolved: `Name ${id}.`,
+          failed,
+        });
+      writeFileSync(
+        join(dir, "trajectories.jsonl"),
+        `${[trajectory("a", false), trajectory("b", true), trajectory("c", true)].join("\n")}\n`,
+      );
+      const data = await collectReport(dir);
+      expect(data.funnel[0]).toMatchObject({ method: "auto-evol", generated: 3, kept: 1 });
+    } finally {
+      removeDir(dir);
+    }
+  });
 });
 
 describe("the page", () => {

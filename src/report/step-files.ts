@@ -54,7 +54,13 @@ const METHODS: Record<string, MethodFiles> = {
   autodetect: { kept: "sft.jsonl" },
   llm2llm: { kept: "added.jsonl" },
   "learn-from-errors": { kept: "examples.jsonl" },
-  "auto-evol": { kept: "trajectories.jsonl" },
+  // Every evolution the search made; a failed one (eliminated, or no information gained) is what the
+  // optimizer learns from, not data, so it counts as generated but not kept.
+  "auto-evol": {
+    kept: "trajectories.jsonl",
+    keptWhere: (r) => r.failed !== true,
+    generated: { file: "trajectories.jsonl" },
+  },
   preferences: { kept: "preferences.jsonl" },
 };
 
