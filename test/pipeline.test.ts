@@ -104,6 +104,13 @@ describe("selfalign init and run --dry-run", () => {
     expect(dry.stderr).toMatch(
       /records out 20; calls 43-\d+; input tokens \d+-\d+; output tokens \d+-\d+; cost \$0\.0000-\$0\.0000/,
     );
+    // The last line sums the steps: the calls of the four model steps, at least the first step's 43.
+    const total =
+      /total: calls (\d+)-(\d+); input tokens \d+-\d+; output tokens \d+-\d+; cost \$0\.0000-\$0\.0000/.exec(
+        dry.stderr,
+      );
+    expect(Number(total?.[1])).toBeGreaterThan(43);
+    expect(Number(total?.[1])).toBeLessThanOrEqual(Number(total?.[2]));
     expect(existsSync(join(dir, "runs"))).toBe(false);
   });
 });

@@ -1,18 +1,37 @@
 /**
- * `--dry-run`: what each step would ask its model, as ranges. The low end assumes short replies and
- * every filter passing; the high end assumes replies at the token limit and the retries and repairs a
- * method can make. Inputs that exist are counted; inputs an earlier step will write take that step's
- * estimated record count. Rough by nature: it is for budgeting, not accounting.
+ * `--dry-run`: what each step would ask its models, as ranges. The low end assumes short replies and
+ * every check passing; the high end assumes replies at the token limit and the retries and repairs a
+ * method can make (estimators-kit.ts says exactly). Inputs that exist are counted as their method reads
+ * them; inputs an earlier step will write take that step's estimated record count. Calls a method
+ * sends to another role's model (a student, a judge...) are priced with that model. Rough by nature:
+ * it is for budgeting, not accounting.
  */
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { readRecords } from "../data/index.js";
+import { ESTIMATORS } from "./estimators.js";
+import { readInput } from "./estimators-input.js";
+import {
+  type Figures,
+  type Input,
+  type Options,
+  type Range,
+  r,
+  type Share,
+  totals,
+} from "./estimators-kit.js";
 import type { LoadedPipeline } from "./load.js";
-import type { StepPlan } from "./plan.js";
+import type { StepPlan, StepRun } from "./plan.js";
 
-export interface Range {
-  lo: number;
-  hi: number;
+export type { Range };
+
+/** The calls of one step that go to one model, and what they cost there. */
+export interface ModelShare {
+  /** The model's alias under `models`. */
+  model: string | undefined;
+  /** The method's roles served by it ("main": calls of the step's own model). */
+  roles: string[];
+  calls: Range;
+  cost: Range | undefined;
 }
 
 export interface StepEstimate {
@@ -24,121 +43,12 @@ export interface StepEstimate {
   calls: Range | undefined;
   inputTokens: Range | undefined;
   outputTokens: Range | undefined;
-  /** USD, from the model's price; undefined without a price. */
+  /** USD, from the models' prices; undefined when a model that is called has no price. */
   cost: Range | undefined;
+  /** Per model, when the step's roles send calls to more than one. */
+  byModel?: ModelShare[];
   note?: string;
 }
-
-interface Input {
-  records: Range;
-  /** Mean tokens of one input record's text (chars / 4). */
-  tokens: number;
-}
-
-type Options = Record<string, unknown>;
-type Figures = Pick<StepEstimate, "records" | "calls" | "inputTokens" | "outputTokens"> & { note?: string };
-
-const r = (lo: number, hi = lo): Range => ({ lo: Math.round(lo), hi: Math.round(hi) });
-const scale = (range: Range, lo: number, hi = lo): Range => r(range.lo * lo, range.hi * hi);
-
-/** Per method: calls and tokens from its options and its input. */
-const ESTIMATORS: Record<string, (o: Options, input: Input | undefined) => Figures> = {
-  "self-instruct": (o) => {
-    const n = Number(o.count);
-    const alpaca = o.style === "alpaca";
-    // Self-Instruct's prompt shows 8 tasks and the model continues the list: about 8 new ones per call.
-    const per = alpaca ? Number(o.perRequest ?? 20) : 8;
-    const max = Number(o.maxOutputTokens ?? (alpaca ? 3072 : 1024));
-    const gen = r(Math.ceil(n / per), Math.ceil((4 * n) / per));
-    return {
-      records: r(n),
-      calls: r(gen.lo + 2 * n, gen.hi + 4 * n),
-      inputTokens: r(gen.lo * 550 + 2 * n * 350, gen.hi * 550 + 4 * n * 400),
-      outputTokens: r(
-        gen.lo * per * 30 + 2 * n * 40,
-        gen.hi * max + 4 * n * Number(o.instanceMaxTokens ?? max),
-      ),
-    };
-  },
-  evol: (o, input) => {
-    const rounds = Number(o.rounds);
-    const n = input?.records ?? r(0);
-    const max = Number(o.maxOutputTokens);
-    const calls = r(n.lo * rounds * 2, n.hi * rounds * 3 * 2);
-    return {
-      records: r(n.lo, n.hi * (1 + rounds)),
-      calls,
-      inputTokens: r(
-        calls.lo * (250 + (input?.tokens ?? 100)),
-        calls.hi * (400 + 2 * (input?.tokens ?? 100)),
-      ),
-      outputTokens: r(calls.lo * 60, calls.hi * max),
-    };
-  },
-  respond: (o, input) => {
-    const n = input?.records ?? r(0);
-    const samples = Number(o.samples ?? 1);
-    return {
-      records: scale(n, samples),
-      calls: n,
-      inputTokens: scale(n, 20 + (input?.tokens ?? 100)),
-      outputTokens: scale(n, samples * 32, samples * Number(o.maxOutputTokens)),
-    };
-  },
-  judge: (o, input) => {
-    const n = input?.records ?? r(0);
-    const pairwise = o.mode === "pairwise";
-    const calls = pairwise ? scale(n, 1, 6) : scale(n, 1, 2);
-    return {
-      records: n,
-      calls,
-      inputTokens: r(
-        calls.lo * (400 + (input?.tokens ?? 200)),
-        calls.hi * (500 + 2 * (input?.tokens ?? 200)),
-      ),
-      outputTokens: r(calls.lo * 120, calls.hi * Number(o.maxOutputTokens)),
-    };
-  },
-  ifd: (_o, input) => {
-    const n = input?.records ?? r(0);
-    return {
-      records: r(0, n.hi),
-      calls: scale(n, 4),
-      inputTokens: scale(n, 4 * (input?.tokens ?? 100) + 80),
-      outputTokens: r(0),
-    };
-  },
-  reflect: (o, input) => {
-    const n = input?.records ?? r(0);
-    const max = Number(o.maxOutputTokens);
-    return {
-      records: r(0, n.hi),
-      calls: scale(n, 2 + 8, 4 + 12),
-      inputTokens: scale(n, 2 * 400 + 10 * (input?.tokens ?? 100), 4 * 600 + 16 * 2 * (input?.tokens ?? 100)),
-      outputTokens: scale(n, 2 * 150, 4 * max),
-      note: "student scoring calls included",
-    };
-  },
-  rainbow: (o) => {
-    const candidates = Number(o.iterations) * Number(o.batchSize ?? 4);
-    const axes = 2;
-    const max = Number(o.maxOutputTokens);
-    const calls = r(candidates * (axes + 2), candidates * (axes + 4) + (o.safeResponses ? 100 : 0));
-    return {
-      records: r(0, Math.min(100, candidates)),
-      calls,
-      inputTokens: r(calls.lo * 250, calls.hi * 900),
-      outputTokens: r(calls.lo * 80, calls.hi * max),
-      note: "two axes assumed",
-    };
-  },
-  preferences: (_o, input) => ({ records: r(0, (input?.records.hi ?? 0) / 2), ...noCalls }),
-  dedup: (_o, input) => ({ records: r(0, input?.records.hi ?? 0), ...noCalls }),
-  export: (_o, input) => ({ records: r(0, input?.records.hi ?? 0), ...noCalls }),
-  udit: () => ({ records: undefined, ...noCalls }),
-};
-
-const noCalls = { calls: r(0), inputTokens: r(0), outputTokens: r(0) };
 
 export async function estimatePipeline(
   loaded: LoadedPipeline,
@@ -149,38 +59,90 @@ export async function estimatePipeline(
   for (const plan of plans) {
     for (const run of plan.runs) {
       const options = await parsedOptions(commands, run.argv);
-      const input = await inputOf(plan, plans, estimates);
-      const estimator = ESTIMATORS[plan.method];
-      const figures: Figures = estimator
-        ? estimator(options, input)
-        : {
-            records: undefined,
-            calls: undefined,
-            inputTokens: undefined,
-            outputTokens: undefined,
-            note: `not estimated: see docs/methods/${plan.method}.md`,
-          };
-      const spec = run.model ? loaded.spec.models[run.model] : undefined;
-      const local = spec !== undefined && (spec.base_url === undefined || spec.base_url === "local");
-      const price = local ? { input: 0, output: 0 } : spec?.price;
-      const cost =
-        price && figures.inputTokens && figures.outputTokens
-          ? {
-              lo: (figures.inputTokens.lo * price.input + figures.outputTokens.lo * price.output) / 1e6,
-              hi: (figures.inputTokens.hi * price.input + figures.outputTokens.hi * price.output) / 1e6,
-            }
-          : undefined;
-      estimates.push({
-        name: plan.name,
-        method: plan.method,
-        command: run.argv,
-        model: run.model,
-        ...figures,
-        cost,
-      });
+      const input = await inputOf(plan, plans, estimates, options);
+      const figures = await figuresOf(plan.method, options, input);
+      estimates.push(stepEstimate(loaded, plan, run, figures));
     }
   }
   return estimates;
+}
+
+/** The method's estimate; a method without one, or whose input or options cannot be read, says why. */
+async function figuresOf(
+  method: string,
+  options: Options,
+  input: Input | { problem: string } | undefined,
+): Promise<Figures | { note: string }> {
+  const estimator = ESTIMATORS[method];
+  if (!estimator) return { note: `not estimated: see docs/methods/${method}.md` };
+  if (input && "problem" in input) return { note: `not estimated: ${input.problem}` };
+  try {
+    return await estimator(options, input);
+  } catch (error) {
+    return { note: `not estimated: ${(error as Error).message}` };
+  }
+}
+
+function stepEstimate(
+  loaded: LoadedPipeline,
+  plan: StepPlan,
+  run: StepRun,
+  figures: Figures | { note: string },
+): StepEstimate {
+  const base = { name: plan.name, method: plan.method, command: run.argv, model: run.model };
+  if (!("shares" in figures)) {
+    const none = { records: undefined, calls: undefined, inputTokens: undefined, outputTokens: undefined };
+    return { ...base, ...none, cost: undefined, note: figures.note };
+  }
+  const byModel = sharesByModel(loaded, plan, run, figures.shares);
+  const costs = byModel.map((m) => m.cost);
+  const cost = costs.every((c): c is Range => c !== undefined) ? sumCosts(costs, run, loaded) : undefined;
+  return {
+    ...base,
+    records: figures.records,
+    ...totals(figures.shares),
+    cost,
+    ...(byModel.length > 1 ? { byModel } : {}),
+    ...(figures.note ? { note: figures.note } : {}),
+  };
+}
+
+/** The shares grouped by the model that serves their role: the step's `roles:` alias, else its own. */
+function sharesByModel(loaded: LoadedPipeline, plan: StepPlan, run: StepRun, shares: Share[]): ModelShare[] {
+  const groups = new Map<string | undefined, { roles: Set<string>; shares: Share[] }>();
+  for (const share of shares) {
+    const alias = (share.role && plan.step.roles?.[share.role]) || run.model;
+    const group = groups.get(alias) ?? { roles: new Set<string>(), shares: [] };
+    group.roles.add(share.role ?? "main");
+    group.shares.push(share);
+    groups.set(alias, group);
+  }
+  return [...groups].map(([model, group]) => {
+    const sum = totals(group.shares);
+    return { model, roles: [...group.roles], calls: sum.calls, cost: costOf(loaded, model, sum) };
+  });
+}
+
+/** USD at the model's price per million tokens; free for the in-process model; undefined without a price. */
+function costOf(
+  loaded: LoadedPipeline,
+  alias: string | undefined,
+  tokens: Pick<Share, "inputTokens" | "outputTokens">,
+): Range | undefined {
+  const spec = alias === undefined ? undefined : loaded.spec.models[alias];
+  const local = spec !== undefined && (spec.base_url === undefined || spec.base_url === "local");
+  const price = local ? { input: 0, output: 0 } : spec?.price;
+  if (!price) return undefined;
+  return {
+    lo: (tokens.inputTokens.lo * price.input + tokens.outputTokens.lo * price.output) / 1e6,
+    hi: (tokens.inputTokens.hi * price.input + tokens.outputTokens.hi * price.output) / 1e6,
+  };
+}
+
+/** A step without calls has a cost only when its model has a price (as before roles were priced). */
+function sumCosts(costs: Range[], run: StepRun, loaded: LoadedPipeline): Range | undefined {
+  if (costs.length === 0) return costOf(loaded, run.model, { inputTokens: r(0), outputTokens: r(0) });
+  return costs.reduce((a, b) => ({ lo: a.lo + b.lo, hi: a.hi + b.hi }));
 }
 
 /** The step's options as its command parses them (defaults included), without running it. */
@@ -197,37 +159,83 @@ async function parsedOptions(commands: ReadonlyMap<string, Command>, argv: strin
   return options;
 }
 
-/** The step's input: counted when the file exists, else what the step it reads is estimated to write. */
-async function inputOf(plan: StepPlan, plans: StepPlan[], done: StepEstimate[]): Promise<Input | undefined> {
-  if (plan.input === undefined) return undefined;
-  if (existsSync(plan.input) && !plans.some((p) => p.product === plan.input)) return countFile(plan.input);
-  const source = plans.find((p) => p.product === plan.input);
+/**
+ * The step's input: counted when the file exists and no step writes it, else what the step it reads is
+ * estimated to write. A file that cannot be read is reported, not thrown: the dry run goes on.
+ */
+async function inputOf(
+  plan: StepPlan,
+  plans: StepPlan[],
+  done: StepEstimate[],
+  options: Options,
+): Promise<Input | { problem: string } | undefined> {
+  const path = plan.input ?? sourceOption(plan, options);
+  if (path === undefined) return undefined;
+  const source = plans.find((p) => p.product === path);
   const made = done.filter((e) => e.name === source?.name);
-  if (made.length === 0) return existsSync(plan.input) ? countFile(plan.input) : undefined;
-  const records = made.reduce<Range>(
-    (sum, e) => r(sum.lo + (e.records?.lo ?? 0), sum.hi + (e.records?.hi ?? 0)),
-    r(0),
-  );
-  return { records, tokens: 150 };
+  if (made.length > 0) {
+    const records = made.reduce<Range>(
+      (sum, e) => r(sum.lo + (e.records?.lo ?? 0), sum.hi + (e.records?.hi ?? 0)),
+      r(0),
+    );
+    return { records, tokens: 150 };
+  }
+  if (!existsSync(path)) return undefined;
+  try {
+    return await readInput(plan.method, path, options);
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
 }
 
-async function countFile(path: string): Promise<Input> {
-  let count = 0;
-  let chars = 0;
-  for await (const { value } of readRecords(path)) {
-    if (count < 500) chars += JSON.stringify(value).length;
-    count++;
-  }
-  return { records: r(count), tokens: count === 0 ? 0 : chars / Math.min(count, 500) / 4 };
+/** A generator's source named in `with` (seeds, corpus, topics...), resolved by the planner. */
+function sourceOption(plan: StepPlan, options: Options): string | undefined {
+  const key = plan.wiring.input?.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  const value = key === undefined ? undefined : options[key];
+  return typeof value === "string" ? value : undefined;
 }
+
+const range = (x: Range | undefined, unit = "") =>
+  x === undefined ? "?" : x.lo === x.hi ? `${x.lo}${unit}` : `${x.lo}-${x.hi}${unit}`;
+const money = (c: Range | undefined) => (c ? `$${c.lo.toFixed(4)}-$${c.hi.toFixed(4)}` : "no price");
 
 export function formatEstimate(e: StepEstimate): string {
-  const range = (x: Range | undefined, unit = "") =>
-    x === undefined ? "?" : x.lo === x.hi ? `${x.lo}${unit}` : `${x.lo}-${x.hi}${unit}`;
-  const money = e.cost ? `$${e.cost.lo.toFixed(4)}-$${e.cost.hi.toFixed(4)}` : "no price";
   const lines = [
     `${e.name} (${e.method}${e.model ? `, model ${e.model}` : ""}): selfalign ${e.command.join(" ")}`,
-    `  records out ${range(e.records)}; calls ${range(e.calls)}; input tokens ${range(e.inputTokens)}; output tokens ${range(e.outputTokens)}; cost ${money}${e.note ? ` (${e.note})` : ""}`,
+    `  records out ${range(e.records)}; calls ${range(e.calls)}; input tokens ${range(e.inputTokens)}; output tokens ${range(e.outputTokens)}; cost ${money(e.cost)}${e.note ? ` (${e.note})` : ""}`,
   ];
+  if (e.byModel) {
+    const parts = e.byModel.map(
+      (m) => `${m.model ?? "?"} (${m.roles.join(", ")}): calls ${range(m.calls)}, cost ${money(m.cost)}`,
+    );
+    lines.push(`  by model: ${parts.join("; ")}`);
+  }
   return lines.join("\n");
+}
+
+/**
+ * The pipeline's sums. A figure that one step could not estimate makes the sum a lower bound, said
+ * with "at least"; steps without calls (and so without a price) add nothing to the cost.
+ */
+export function formatTotal(estimates: StepEstimate[]): string {
+  const sum = (pick: (e: StepEstimate) => Range | undefined) => {
+    let partial = false;
+    const total = { lo: 0, hi: 0 };
+    for (const e of estimates) {
+      const x = pick(e);
+      if (x === undefined) partial = true;
+      else {
+        total.lo += x.lo;
+        total.hi += x.hi;
+      }
+    }
+    return { total, partial };
+  };
+  const show = (s: { total: Range; partial: boolean }, format: (x: Range) => string) =>
+    `${s.partial ? "at least " : ""}${format(s.total)}`;
+  const calls = sum((e) => e.calls);
+  const input = sum((e) => e.inputTokens);
+  const output = sum((e) => e.outputTokens);
+  const cost = sum((e) => (e.calls && e.calls.hi === 0 ? { lo: 0, hi: 0 } : e.cost));
+  return `total: calls ${show(calls, range)}; input tokens ${show(input, range)}; output tokens ${show(output, range)}; cost ${show(cost, money)}`;
 }

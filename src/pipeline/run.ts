@@ -9,7 +9,7 @@ import { existsSync, renameSync, rmSync, statSync } from "node:fs";
 import type { Command } from "commander";
 import { JsonlWriter, readJsonl, readRecords } from "../data/index.js";
 import { canonicalJson, sha256 } from "../util/canonical.js";
-import { estimatePipeline, formatEstimate, type StepEstimate } from "./estimate.js";
+import { estimatePipeline, formatEstimate, formatTotal, type StepEstimate } from "./estimate.js";
 import { checkPipelineValue, type LoadedPipeline, loadPipelineFile } from "./load.js";
 import { planPipeline, type StepPlan } from "./plan.js";
 import type { PipelineSpec } from "./spec.js";
@@ -54,6 +54,7 @@ async function runLoaded(loaded: LoadedPipeline, options: RunPipelineOptions): P
   if (options.dryRun) {
     const estimates = await estimatePipeline(loaded, plans, commands);
     for (const estimate of estimates) log(formatEstimate(estimate));
+    log(formatTotal(estimates));
     return { exitCode: 0, outDir: loaded.outDir, steps: summary(plans, () => "pending"), estimates };
   }
   const state = PipelineState.open(loaded.outDir, loaded.spec.name, plans);

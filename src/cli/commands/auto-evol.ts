@@ -14,6 +14,7 @@ import { readOperationsFile } from "../../methods/evolution/operations.js";
 import { readSeedTasks } from "../../methods/in-context/seed-tasks.js";
 import { addMethodOptions, methodOutcome, runMethodCommand } from "../method-command.js";
 import { addGenerationOptions, num, parseGenerationSettings, positiveInt } from "../options.js";
+import { addRoleOptions, roleConfig } from "../roles.js";
 
 const D = AUTO_EVOL_DEFAULTS;
 
@@ -35,10 +36,6 @@ export function autoEvolCommand(): Command {
     )
     .option("--dev <n>", "instructions held out to measure each method's failure rate", positiveInt, D.dev)
     .option("--candidates <k>", "improved methods the optimizer proposes per step", positiveInt, D.candidates)
-    .option(
-      "--optimizer-model <name>",
-      "model that analyses and improves the method, on the same server (default: --model)",
-    )
     .option(
       "--optimizer-temperature <t>",
       "sampling temperature of the proposals (the analysis is greedy)",
@@ -67,6 +64,7 @@ export function autoEvolCommand(): Command {
     topP: D.evolution.topP,
     maxTokens: D.evolution.maxTokens,
   });
+  addRoleOptions(cmd, "optimizer", "model that analyses and improves the method");
   addMethodOptions(cmd);
   cmd.addHelpText(
     "after",
@@ -121,8 +119,10 @@ export async function runAutoEvol(opts: Record<string, unknown>): Promise<number
     initialMethod: initialPath,
     optimizerModel: optimizerName,
   };
-  const extraModels = (main: ResolvedModelConfig) =>
-    optimizerName && optimizerName !== main.model ? [{ ...main, model: optimizerName }] : [];
+  const extraModels = (main: ResolvedModelConfig) => {
+    const optimizer = roleConfig(main, opts, "optimizer");
+    return optimizer ? [optimizer] : [];
+  };
   return runMethodCommand(
     "auto-evol",
     opts,

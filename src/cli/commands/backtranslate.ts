@@ -14,6 +14,7 @@ import { readSeedTasks } from "../../methods/in-context/seed-tasks.js";
 import { addCorpusOptions, parseCorpusOptions } from "../corpus-options.js";
 import { addMethodOptions, methodOutcome, runMethodCommand } from "../method-command.js";
 import { addGenerationOptions, int, num, parseGenerationSettings, positiveInt } from "../options.js";
+import { addRoleOptions, roleConfig } from "../roles.js";
 
 const D = HUMPBACK_DEFAULTS;
 
@@ -27,15 +28,6 @@ function nonNegative(value: string): number {
   const n = int(value);
   if (n < 0) throw new InvalidArgumentError(`expected 0 or more, got "${value}"`);
   return n;
-}
-
-function url(value: string): string {
-  try {
-    new URL(value);
-  } catch {
-    throw new InvalidArgumentError(`expected a URL, got "${value}"`);
-  }
-  return value;
 }
 
 export function backtranslateCommand(): Command {
@@ -62,9 +54,6 @@ export function backtranslateCommand(): Command {
       nonNegative,
       D.calibration,
     )
-    .option("--backward-model <name>", "model that writes the instructions (default: --model)")
-    .option("--backward-base-url <url>", "server of the backward model (default: --base-url)", url)
-    .option("--backward-api-key-env <var>", "environment variable holding the backward model's key")
     .option(
       "--backward-raw",
       "send the backward model the passage alone (a model fine-tuned on output -> instruction pairs)",
@@ -75,6 +64,7 @@ export function backtranslateCommand(): Command {
       num,
       D.rating.temperature,
     );
+  addRoleOptions(cmd, "backward", "model that writes the instructions");
   addGenerationOptions(cmd);
   addMethodOptions(cmd);
   cmd.addHelpText(
@@ -96,12 +86,8 @@ export async function runBacktranslate(opts: Record<string, unknown>): Promise<n
   const seedsPath = resolve(String(opts.seeds));
   const corpus = resolve(String(opts.corpus));
   const backwardName = opts.backwardModel as string | undefined;
-  for (const flag of ["backwardBaseUrl", "backwardApiKeyEnv", "backwardRaw"] as const) {
-    if (opts[flag] !== undefined && !backwardName) {
-      const name = flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-      throw new Error(`--${name} needs --backward-model`);
-    }
-  }
+  if (opts.backwardRaw !== undefined && !backwardName)
+    throw new Error("--backward-raw needs --backward-model");
   // Read before the model loads: a bad seed file or corpus path should cost nothing.
   const seeds = await readSeedTasks(seedsPath);
   const backwardRaw = opts.backwardRaw === true;
@@ -135,7 +121,7 @@ export async function runBacktranslate(opts: Record<string, unknown>): Promise<n
   };
   const config = { seeds: seedsPath, corpus, corpusOptions, ...settings, backwardModel: backwardName };
   const extraModels = (main: ResolvedModelConfig) => {
-    const backward = backwardConfig(main, opts);
+    const backward = roleConfig(main, opts, "backward");
     return backward ? [backward] : [];
   };
   return runMethodCommand(
@@ -178,18 +164,6 @@ export async function runBacktranslate(opts: Record<string, unknown>): Promise<n
 }
 
 /** The backward model's config: the main one with another name, server and key variable; none if the same. */
-function backwardConfig(
-  main: ResolvedModelConfig,
-  opts: Record<string, unknown>,
-): ResolvedModelConfig | undefined {
-  const name = opts.backwardModel as string | undefined;
-  if (!name) return undefined;
-  const baseUrl = (opts.backwardBaseUrl as string | undefined) ?? main.baseUrl;
-  const apiKeyEnv = (opts.backwardApiKeyEnv as string | undefined) ?? main.apiKeyEnv;
-  if (name === main.model && baseUrl === main.baseUrl && apiKeyEnv === main.apiKeyEnv) return undefined;
-  return { ...main, model: name, baseUrl, apiKeyEnv, provider: baseUrl ? "openai-compatible" : "local" };
-}
-
 function headline(s: HumpbackStats, outDir: string): string {
   const rounds = s.perRound.map((r) => {
     const scores = (["5", "4", "3", "2", "1", "invalid"] as const)
