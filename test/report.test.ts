@@ -200,7 +200,7 @@ describe("report data from a pipeline run", () => {
     expect(direct.funnel[0]!.kept).toBe(lines("respond", "responses.jsonl").length);
   });
 
-  it("counts an auto-evol step's failed evolutions as generated but not kept", async () => {
+  it("counts an auto-evol step's failed evolutions as dropped, by elimination rule", async () => {
     const dir = tempDir("selfalign-report-auto-evol-");
     try {
       writeFileSync(join(dir, "summary.json"), JSON.stringify({ command: "auto-evol", status: "complete" }));
@@ -215,10 +215,16 @@ describe("report data from a pipeline run", () => {
         });
       writeFileSync(
         join(dir, "trajectories.jsonl"),
-        `${[trajectory("a", false), trajectory("b", true), trajectory("c", true)].join("\n")}\n`,
+        `${[trajectory("a", false), trajectory("b", true), trajectory("c", true)].join("\n")}\n${JSON.stringify({ id: "d", step: 1, failed: true, elimination: { rule: "copied-prompt" } })}\n`,
       );
       const data = await collectReport(dir);
-      expect(data.funnel[0]).toMatchObject({ method: "auto-evol", generated: 3, kept: 1 });
+      expect(data.funnel[0]).toMatchObject({
+        method: "auto-evol",
+        generated: 4,
+        kept: 1,
+        dropped: 3,
+        byReason: { "no-information-gain": 2, "copied-prompt": 1 },
+      });
     } finally {
       removeDir(dir);
     }

@@ -23,6 +23,8 @@ export interface RecordVisit {
   /** A candidate of the step (kept or not), when the method has a file of candidates. */
   generated: boolean;
   dropped: boolean;
+  /** Why, when the method's plan names the reason (else the record's own `reason` field says). */
+  dropReason?: string;
   /** In the file whose scores are plotted. */
   scored: boolean;
 }

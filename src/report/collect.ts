@@ -66,16 +66,20 @@ export async function collectReport(runPath: string, options: CollectOptions = {
             ? "generated"
             : "other";
       const counts = await streamRecords(path, (record, line) => {
+        const kept = file === plan.kept && (plan.keptWhere?.(record) ?? true);
+        const generated = file === plan.generated?.file && (plan.generated.where?.(record) ?? true);
+        const dropReason = generated && !kept ? plan.notKeptReason?.(record) : undefined;
         const v: RecordVisit = {
           step,
           file,
           line,
           record,
-          kept: file === plan.kept && (plan.keptWhere?.(record) ?? true),
-          generated: file === plan.generated?.file && (plan.generated.where?.(record) ?? true),
-          dropped: plan.dropped.includes(file),
+          kept,
+          generated,
+          dropped: plan.dropped.includes(file) || dropReason !== undefined,
           scored: file === plan.scores,
         };
+        if (dropReason !== undefined) v.dropReason = dropReason;
         for (const b of builders) b.record(v);
       });
       if (counts.unreadable > 0)

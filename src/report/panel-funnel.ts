@@ -34,7 +34,7 @@ export class FunnelBuilder implements PanelBuilder {
     if (v.generated) this.generatedSeen++;
     if (v.dropped) {
       row.dropped++;
-      const reason = reasonOf(v.record) ?? "unspecified";
+      const reason = v.dropReason ?? reasonOf(v.record) ?? "unspecified";
       row.byReason[reason] = (row.byReason[reason] ?? 0) + 1;
     }
   }

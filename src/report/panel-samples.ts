@@ -40,7 +40,7 @@ export class SamplesBuilder implements PanelBuilder {
       instruction: instruction.text,
       response: response.text,
       score: mainScore(r),
-      reason: v.dropped || !v.kept ? reasonOf(r) : null,
+      reason: v.dropped || !v.kept ? (v.dropReason ?? reasonOf(r)) : null,
       detail: detail.text,
       truncated: instruction.cut || response.cut,
     });

@@ -6,6 +6,7 @@
 import { readdirSync } from "node:fs";
 import { basename } from "node:path";
 import type { StepDir } from "./discover.js";
+import { reasonOf } from "./record-fields.js";
 
 export type Rec = Record<string, unknown>;
 
@@ -15,6 +16,11 @@ export interface StepPlan {
   keptWhere?: (r: Rec) => boolean;
   /** When candidates live in their own file (all of them, kept or not). */
   generated?: { file: string; where?: (r: Rec) => boolean };
+  /**
+   * For a method without a file of dropped records: its candidates that are not kept count as dropped,
+   * for this reason.
+   */
+  notKeptReason?: (r: Rec) => string;
   /** Files of dropped records, each with `reason` and `detail`. */
   dropped: string[];
   /** The file whose numeric scores (score, ifd, r_ifd) are plotted: all its records. */
@@ -29,6 +35,7 @@ interface MethodFiles {
   kept: string;
   keptWhere?: (r: Rec) => boolean;
   generated?: { file: string; where?: (r: Rec) => boolean };
+  notKeptReason?: (r: Rec) => string;
   dropped?: string[];
   scores?: string;
 }
@@ -55,11 +62,12 @@ const METHODS: Record<string, MethodFiles> = {
   llm2llm: { kept: "added.jsonl" },
   "learn-from-errors": { kept: "examples.jsonl" },
   // Every evolution the search made; a failed one (eliminated, or no information gained) is what the
-  // optimizer learns from, not data, so it counts as generated but not kept.
+  // optimizer learns from, not data, so it counts as dropped, by its elimination rule.
   "auto-evol": {
     kept: "trajectories.jsonl",
     keptWhere: (r) => r.failed !== true,
     generated: { file: "trajectories.jsonl" },
+    notKeptReason: (r) => reasonOf(r) ?? "no-information-gain",
   },
   preferences: { kept: "preferences.jsonl" },
 };
@@ -101,7 +109,10 @@ export function planStep(step: StepDir): StepPlan {
   };
   if (known && kept === known.kept) {
     if (known.keptWhere) plan.keptWhere = known.keptWhere;
-    if (known.generated && has(known.generated.file)) plan.generated = known.generated;
+    if (known.generated && has(known.generated.file)) {
+      plan.generated = known.generated;
+      if (known.notKeptReason) plan.notKeptReason = known.notKeptReason;
+    }
   }
   return plan;
 }
