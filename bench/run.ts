@@ -7,7 +7,7 @@ import { join } from "node:path";
 
 const quick = process.argv.includes("--quick") ? ["--quick"] : [];
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
-const benches = ["engine", "dedup-rouge", "dedup-minhash", "report"].filter(
+const benches = ["engine", "dedup-rouge", "dedup-minhash", "report", "data-path"].filter(
   (name) => !only || only.split(",").includes(name),
 );
 let failed = false;

@@ -2,7 +2,7 @@
  * `selfalign preferences` through the real CLI on hand-made judged records (no model involved): pair
  * selection (best-worst, all), margins, groups that give no pair, the record shape, and bad input.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { preferences } from "../src/index.js";
@@ -114,6 +114,11 @@ describe("preferences", () => {
       ["a4", "a3", 7],
       ["l1", "l2", 5],
     ]);
+    // The responses parked between the two passes are gone; only the pairs remain beside the input.
+    const leftovers = readdirSync(f.dir).filter(
+      (name) => name.includes(".sqlite") || name.endsWith(".partial"),
+    );
+    expect(leftovers).toEqual([]);
   });
 
   it("uses a margin of 0.5 for pairwise win rates and skips records without a score", async () => {

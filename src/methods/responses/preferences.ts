@@ -6,8 +6,13 @@
  *  - all: every pair of responses;
  * keeping a pair only when the scores differ by at least the margin (ties never make a pair).
  * Groups with a single scored response, or with no pair at the margin, are counted, not silent.
+ *
+ * Memory stays small on any input size: the first pass keeps only the scores, the pairs are chosen
+ * from them, and a second pass parks the responses that are in a pair in a temporary SQLite file, from
+ * which the pairs are written in group order (holding a million ~2 KB responses would take gigabytes).
  */
 import { rename, rm } from "node:fs/promises";
+import Database from "better-sqlite3";
 import { fieldError, getField, JsonlWriter, readRecords } from "../../data/index.js";
 import { isJsonObject } from "../../data/json-object.js";
 import type { ChatMessage } from "../../llm/language-model.js";
@@ -69,12 +74,17 @@ export interface PreferencesStats {
   pairs: number;
 }
 
+/** What the first pass keeps of a scored response: where it is, and its score. */
 interface Scored {
-  item: ResponseItem;
+  /** 0-based position among the input's records. */
+  ordinal: number;
   score: number;
   pairwise: boolean;
   judgeModel: string | null;
 }
+
+/** The parts of a response that a preference record carries. */
+type PairSide = Pick<ResponseItem, "id" | "prompt" | "response" | "promptMessages" | "sourceId">;
 
 export async function preferences(options: PreferencesOptions): Promise<PreferencesStats> {
   const selection = options.pairs ?? "best-worst";
@@ -97,8 +107,9 @@ export async function preferences(options: PreferencesOptions): Promise<Preferen
   // Every group is listed, unscored members included, so that a group left with one scored response
   // is reported instead of vanishing.
   const groups = new Map<string, Scored[]>();
+  const judges = new Map<string, string>();
   for await (const record of readRecords(options.inputPath)) {
-    stats.read++;
+    const ordinal = stats.read++;
     const item = readResponseItem(record, fields);
     const members = groups.get(item.group) ?? [];
     groups.set(item.group, members);
@@ -114,42 +125,118 @@ export async function preferences(options: PreferencesOptions): Promise<Preferen
     if (typeof score !== "number" || !Number.isFinite(score)) {
       throw fieldError(record, "score", `expected a number, got ${typeof score}`);
     }
-    members.push({
-      item,
-      score,
-      pairwise: judgement?.mode === "pairwise",
-      judgeModel: typeof judgement?.model === "string" ? judgement.model : null,
-    });
+    const judge = typeof judgement?.model === "string" ? judgement.model : null;
+    // One string per judge name, not one per record.
+    const judgeModel = judge === null ? null : (judges.get(judge) ?? judges.set(judge, judge).get(judge)!);
+    members.push({ ordinal, score, pairwise: judgement?.mode === "pairwise", judgeModel });
   }
 
+  // Choose every pair from the scores alone.
+  const chosenPairs: Array<{ pairs: Array<[Scored, Scored]>; margin: number }> = [];
+  for (const members of groups.values()) {
+    stats.groups++;
+    if (members.length < 2) {
+      stats.singleResponse++;
+      continue;
+    }
+    const margin =
+      options.margin ?? (members[0]!.pairwise ? DEFAULT_MARGINS.pairwise : DEFAULT_MARGINS.pointwise);
+    const made = pairsOf(members, selection, margin);
+    if (made.length === 0) stats.noPairAboveMargin++;
+    else {
+      stats.withPairs++;
+      chosenPairs.push({ pairs: made, margin });
+    }
+  }
+  groups.clear();
+
   const partial = `${options.outputPath}.partial`;
+  const parked = `${options.outputPath}.pairs.sqlite`;
   await rm(partial, { force: true });
+  await rm(parked, { force: true });
   const writer = JsonlWriter.open(partial);
+  const store = new SideStore(parked);
   let done = false;
   try {
-    for (const members of groups.values()) {
-      stats.groups++;
-      if (members.length < 2) {
-        stats.singleResponse++;
-        continue;
-      }
-      const margin =
-        options.margin ?? (members[0]!.pairwise ? DEFAULT_MARGINS.pairwise : DEFAULT_MARGINS.pointwise);
-      const made = pairsOf(members, selection, margin);
-      if (made.length === 0) stats.noPairAboveMargin++;
-      else stats.withPairs++;
-      for (const [chosen, rejected] of made) {
-        writer.write(preferenceRecord(chosen, rejected, selection, margin));
+    if (chosenPairs.length > 0)
+      await store.park(options.inputPath, fields, neededOrdinals(chosenPairs), stats.read);
+    for (const { pairs, margin } of chosenPairs) {
+      for (const [chosen, rejected] of pairs) {
+        writer.write(
+          preferenceRecord(chosen, store.get(chosen), rejected, store.get(rejected), selection, margin),
+        );
         stats.pairs++;
       }
     }
     done = true;
   } finally {
     writer.close();
+    store.close();
+    await rm(parked, { force: true });
     if (!done) await rm(partial, { force: true });
   }
   await rename(partial, options.outputPath);
   return stats;
+}
+
+function neededOrdinals(chosen: Array<{ pairs: Array<[Scored, Scored]> }>): Set<number> {
+  const needed = new Set<number>();
+  for (const { pairs } of chosen) {
+    for (const [a, b] of pairs) {
+      needed.add(a.ordinal);
+      needed.add(b.ordinal);
+    }
+  }
+  return needed;
+}
+
+/** The responses that are in a pair, parked on disk by ordinal (a temporary file, deleted at the end). */
+class SideStore {
+  private readonly db: Database.Database;
+  private readonly select: Database.Statement<[number], { side: string }>;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    // A scratch file: nothing to recover after a crash, so no journal and no syncing.
+    this.db.pragma("journal_mode = OFF");
+    this.db.pragma("synchronous = OFF");
+    this.db.exec("CREATE TABLE side (ordinal INTEGER PRIMARY KEY, side TEXT NOT NULL)");
+    this.select = this.db.prepare("SELECT side FROM side WHERE ordinal = ?");
+  }
+
+  /** Second pass over the input: keeps the parts of every needed response. */
+  async park(path: string, fields: ResponseFields, needed: Set<number>, expected: number): Promise<void> {
+    const insert = this.db.prepare("INSERT INTO side (ordinal, side) VALUES (?, ?)");
+    const batch: Array<[number, string]> = [];
+    const flush = this.db.transaction((rows: Array<[number, string]>) => {
+      for (const [ordinal, side] of rows) insert.run(ordinal, side);
+    });
+    let ordinal = 0;
+    for await (const record of readRecords(path)) {
+      if (needed.has(ordinal)) {
+        const { id, prompt, response, promptMessages, sourceId } = readResponseItem(record, fields);
+        const side: PairSide = { id, prompt, response, promptMessages, sourceId };
+        batch.push([ordinal, JSON.stringify(side)]);
+        if (batch.length >= 4096) flush(batch.splice(0));
+      }
+      ordinal++;
+    }
+    flush(batch.splice(0));
+    if (ordinal !== expected)
+      throw new Error(
+        `${path} changed while pairs were made (${expected} records, then ${ordinal}); run again`,
+      );
+  }
+
+  get(scored: Scored): PairSide {
+    const row = this.select.get(scored.ordinal);
+    if (!row) throw new Error(`internal: response ${scored.ordinal} was not parked`);
+    return JSON.parse(row.side) as PairSide;
+  }
+
+  close(): void {
+    this.db.close();
+  }
 }
 
 /** (chosen, rejected) pairs of one group whose scores differ by at least `margin` (and at all). */
@@ -179,12 +266,12 @@ function pairsOf(members: Scored[], selection: PairSelection, margin: number): A
 
 function preferenceRecord(
   chosen: Scored,
+  c: PairSide,
   rejected: Scored,
+  r: PairSide,
   selection: PairSelection,
   minMargin: number,
 ): PreferenceRecord {
-  const c = chosen.item;
-  const r = rejected.item;
   return {
     id: contentId(["preference", c.id, r.id]),
     prompt: c.prompt,
