@@ -3,7 +3,7 @@
  * testkit/judge-model.ts, whose scores follow the "[q=N]" quality written into each response and whose
  * pairwise verdicts favour the first position unless the two responses are far apart.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { judge, preferences, resolveAspects } from "../src/index.js";
@@ -200,6 +200,8 @@ describe("judge: pairwise", () => {
       groups: { total: 4, single: 1 },
       pairs: { compared: 4, decided: 2, ties: 2 },
     });
+    // The responses parked on disk while groups were judged are gone.
+    expect(readdirSync(f.out).filter((name) => name.includes(".sqlite"))).toEqual([]);
 
     // Preferences from win rates: default margin 0.5, the best against the (first) worst.
     const prefs = join(f.dir, "prefs.jsonl");

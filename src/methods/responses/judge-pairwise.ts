@@ -10,6 +10,7 @@ import { JUDGE_PAIRWISE, pairwisePrompt } from "../../prompts/judge-pairwise.js"
 import { promptTag } from "../../prompts/prompt.js";
 import { contentId } from "../../util/canonical.js";
 import { replySchema } from "../backtranslation/document-call.js";
+import { ParkedRecords } from "../shared/parked-records.js";
 import type { DroppedRecord } from "../shared/record-output.js";
 import type { ResponseItem } from "./judge-input.js";
 import { JudgeLoop } from "./judge-loop.js";
@@ -32,6 +33,47 @@ const PAIR_REPLY = replySchema(
 type Outcome = { kept: JudgedRecord } | { pair: PairRecord } | { dropped: DroppedRecord };
 
 export async function runPairwise(run: JudgeRun): Promise<void> {
+  const { outputs } = run;
+
+  // Responses to one instruction may be anywhere in the file (one respond run per model, concatenated):
+  // the whole input is grouped first, groups in the order of their first response. Memory holds only
+  // positions; the responses wait on disk until their group is judged.
+  const parked = new ParkedRecords<ResponseItem>(`${outputs.judged.path}.parked.sqlite`);
+  try {
+    const byGroup = await groupResponses(run, parked);
+    await judgeGroups(run, byGroup, (ordinals) => ordinals.map((o) => parked.get(o)));
+  } finally {
+    parked.close();
+  }
+}
+
+/** Reads the input once: each response parked by position, each group as the positions of its members. */
+async function groupResponses(
+  run: JudgeRun,
+  parked: ParkedRecords<ResponseItem>,
+): Promise<Map<string, number[]>> {
+  const byGroup = new Map<string, number[]>();
+  let ordinal = 0;
+  for await (const read of run.items()) {
+    if ("duplicate" in read) {
+      run.outputs.drops.drop(read.duplicate);
+      continue;
+    }
+    parked.put(ordinal, read.item);
+    const members = byGroup.get(read.item.group);
+    if (members) members.push(ordinal);
+    else byGroup.set(read.item.group, [ordinal]);
+    ordinal++;
+  }
+  parked.flush();
+  return byGroup;
+}
+
+async function judgeGroups(
+  run: JudgeRun,
+  byGroup: Map<string, number[]>,
+  fetch: (ordinals: number[]) => ResponseItem[],
+): Promise<void> {
   const { engine, model, aspects, outputs, stats } = run;
   const prompt = promptTag(JUDGE_PAIRWISE);
   const judgement = { mode: "pairwise" as const, model: model.modelName, prompt };
@@ -40,19 +82,6 @@ export async function runPairwise(run: JudgeRun): Promise<void> {
   const pairs = { compared: 0, decided: 0, ties: 0, written: 0, alreadyWritten: 0 };
   stats.groups = groups;
   stats.pairs = pairs;
-
-  // Responses to one instruction may be anywhere in the file (one respond run per model, concatenated):
-  // the whole input is grouped first, groups in the order of their first response.
-  const byGroup = new Map<string, ResponseItem[]>();
-  for await (const read of run.items()) {
-    if ("duplicate" in read) {
-      outputs.drops.drop(read.duplicate);
-      continue;
-    }
-    const members = byGroup.get(read.item.group);
-    if (members) members.push(read.item);
-    else byGroup.set(read.item.group, [read.item]);
-  }
 
   const loop = new JudgeLoop<Outcome>(
     engine,
@@ -174,8 +203,9 @@ export async function runPairwise(run: JudgeRun): Promise<void> {
   };
 
   try {
-    for (const members of byGroup.values()) {
+    for (const ordinals of byGroup.values()) {
       if (!loop.open) break;
+      const members = fetch(ordinals);
       groups.total++;
       if (members.length === 1) groups.single++;
       if (members.every((m) => outputs.judged.has(m.id))) {

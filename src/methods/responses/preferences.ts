@@ -12,11 +12,11 @@
  * which the pairs are written in group order (holding a million ~2 KB responses would take gigabytes).
  */
 import { rename, rm } from "node:fs/promises";
-import Database from "better-sqlite3";
 import { fieldError, getField, JsonlWriter, readRecords } from "../../data/index.js";
 import { isJsonObject } from "../../data/json-object.js";
 import type { ChatMessage } from "../../llm/language-model.js";
 import { contentId } from "../../util/canonical.js";
+import { ParkedRecords } from "../shared/parked-records.js";
 import { withDefaults } from "../shared/settings.js";
 import {
   DEFAULT_RESPONSE_FIELDS,
@@ -151,20 +151,18 @@ export async function preferences(options: PreferencesOptions): Promise<Preferen
   groups.clear();
 
   const partial = `${options.outputPath}.partial`;
-  const parked = `${options.outputPath}.pairs.sqlite`;
   await rm(partial, { force: true });
-  await rm(parked, { force: true });
   const writer = JsonlWriter.open(partial);
-  const store = new SideStore(parked);
+  const store = new ParkedRecords<PairSide>(`${options.outputPath}.pairs.sqlite`);
   let done = false;
   try {
     if (chosenPairs.length > 0)
-      await store.park(options.inputPath, fields, neededOrdinals(chosenPairs), stats.read);
+      await parkPairedResponses(store, options.inputPath, fields, neededOrdinals(chosenPairs), stats.read);
     for (const { pairs, margin } of chosenPairs) {
       for (const [chosen, rejected] of pairs) {
-        writer.write(
-          preferenceRecord(chosen, store.get(chosen), rejected, store.get(rejected), selection, margin),
-        );
+        const c = store.get(chosen.ordinal);
+        const r = store.get(rejected.ordinal);
+        writer.write(preferenceRecord(chosen, c, rejected, r, selection, margin));
         stats.pairs++;
       }
     }
@@ -172,7 +170,6 @@ export async function preferences(options: PreferencesOptions): Promise<Preferen
   } finally {
     writer.close();
     store.close();
-    await rm(parked, { force: true });
     if (!done) await rm(partial, { force: true });
   }
   await rename(partial, options.outputPath);
@@ -190,53 +187,27 @@ function neededOrdinals(chosen: Array<{ pairs: Array<[Scored, Scored]> }>): Set<
   return needed;
 }
 
-/** The responses that are in a pair, parked on disk by ordinal (a temporary file, deleted at the end). */
-class SideStore {
-  private readonly db: Database.Database;
-  private readonly select: Database.Statement<[number], { side: string }>;
-
-  constructor(path: string) {
-    this.db = new Database(path);
-    // A scratch file: nothing to recover after a crash, so no journal and no syncing.
-    this.db.pragma("journal_mode = OFF");
-    this.db.pragma("synchronous = OFF");
-    this.db.exec("CREATE TABLE side (ordinal INTEGER PRIMARY KEY, side TEXT NOT NULL)");
-    this.select = this.db.prepare("SELECT side FROM side WHERE ordinal = ?");
-  }
-
-  /** Second pass over the input: keeps the parts of every needed response. */
-  async park(path: string, fields: ResponseFields, needed: Set<number>, expected: number): Promise<void> {
-    const insert = this.db.prepare("INSERT INTO side (ordinal, side) VALUES (?, ?)");
-    const batch: Array<[number, string]> = [];
-    const flush = this.db.transaction((rows: Array<[number, string]>) => {
-      for (const [ordinal, side] of rows) insert.run(ordinal, side);
-    });
-    let ordinal = 0;
-    for await (const record of readRecords(path)) {
-      if (needed.has(ordinal)) {
-        const { id, prompt, response, promptMessages, sourceId } = readResponseItem(record, fields);
-        const side: PairSide = { id, prompt, response, promptMessages, sourceId };
-        batch.push([ordinal, JSON.stringify(side)]);
-        if (batch.length >= 4096) flush(batch.splice(0));
-      }
-      ordinal++;
+/** Second pass over the input: parks the parts of every response that is in a pair. */
+async function parkPairedResponses(
+  store: ParkedRecords<PairSide>,
+  path: string,
+  fields: ResponseFields,
+  needed: Set<number>,
+  expected: number,
+): Promise<void> {
+  let ordinal = 0;
+  for await (const record of readRecords(path)) {
+    if (needed.has(ordinal)) {
+      const { id, prompt, response, promptMessages, sourceId } = readResponseItem(record, fields);
+      store.put(ordinal, { id, prompt, response, promptMessages, sourceId });
     }
-    flush(batch.splice(0));
-    if (ordinal !== expected)
-      throw new Error(
-        `${path} changed while pairs were made (${expected} records, then ${ordinal}); run again`,
-      );
+    ordinal++;
   }
-
-  get(scored: Scored): PairSide {
-    const row = this.select.get(scored.ordinal);
-    if (!row) throw new Error(`internal: response ${scored.ordinal} was not parked`);
-    return JSON.parse(row.side) as PairSide;
-  }
-
-  close(): void {
-    this.db.close();
-  }
+  store.flush();
+  if (ordinal !== expected)
+    throw new Error(
+      `${path} changed while pairs were made (${expected} records, then ${ordinal}); run again`,
+    );
 }
 
 /** (chosen, rejected) pairs of one group whose scores differ by at least `margin` (and at all). */
