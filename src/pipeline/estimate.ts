@@ -59,7 +59,7 @@ export async function estimatePipeline(
   for (const plan of plans) {
     for (const run of plan.runs) {
       const options = await parsedOptions(commands, run.argv);
-      const input = await inputOf(plan, plans, estimates, options);
+      const input = await inputOf(plan, plans, estimates, options, commands.get(plan.method));
       const figures = await figuresOf(plan.method, options, input);
       estimates.push(stepEstimate(loaded, plan, run, figures));
     }
@@ -168,8 +168,9 @@ async function inputOf(
   plans: StepPlan[],
   done: StepEstimate[],
   options: Options,
+  command: Command | undefined,
 ): Promise<Input | { problem: string } | undefined> {
-  const path = plan.input ?? sourceOption(plan, options);
+  const path = plan.input ?? sourceOption(plan, options, command);
   if (path === undefined) return undefined;
   const source = plans.find((p) => p.product === path);
   const made = done.filter((e) => e.name === source?.name);
@@ -189,9 +190,9 @@ async function inputOf(
 }
 
 /** A generator's source named in `with` (seeds, corpus, topics...), resolved by the planner. */
-function sourceOption(plan: StepPlan, options: Options): string | undefined {
-  const key = plan.wiring.input?.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-  const value = key === undefined ? undefined : options[key];
+function sourceOption(plan: StepPlan, options: Options, command: Command | undefined): string | undefined {
+  const option = command?.options.find((o) => o.long === plan.wiring.input);
+  const value = option === undefined ? undefined : options[option.attributeName()];
   return typeof value === "string" ? value : undefined;
 }
 

@@ -27,24 +27,22 @@ const backtranslate: Estimator = (o, input) => {
   return { records: r(0, passages.hi), shares: [augment, ...rate] };
 };
 
-/** One instruction call per document (repairable). */
-const longform: Estimator = (o, input) => {
-  const documents = input?.records ?? r(0);
-  const text = tokensOf(input, 800);
-  return {
-    records: r(0, documents.hi),
-    shares: structured(documents, r(250 + text, 300 + 2 * text), r(30, num(o, "maxOutputTokens", 1024))),
+/** One call per document (repairable) whose reply is at least `shortest` tokens, at most --max-output-tokens. */
+const perDocument =
+  (shortest: number, defaultMax: number): Estimator =>
+  (o, input) => {
+    const documents = input?.records ?? r(0);
+    const text = tokensOf(input, 800);
+    const output = r(shortest, num(o, "maxOutputTokens", defaultMax));
+    return {
+      records: r(0, documents.hi),
+      shares: structured(documents, r(250 + text, 300 + 2 * text), output),
+    };
   };
-};
 
-/** One call per document (repairable) writing an instruction and a response grounded in it. */
-const wrap: Estimator = (o, input) => {
-  const documents = input?.records ?? r(0);
-  const text = tokensOf(input, 800);
-  return {
-    records: r(0, documents.hi),
-    shares: structured(documents, r(250 + text, 300 + 2 * text), r(150, num(o, "maxOutputTokens", 2048))),
-  };
+export const CORPUS_ESTIMATORS: Record<string, Estimator> = {
+  backtranslate,
+  // longform writes an instruction; wrap an instruction and a response grounded in the document.
+  longform: perDocument(30, 1024),
+  wrap: perDocument(150, 2048),
 };
-
-export const CORPUS_ESTIMATORS: Record<string, Estimator> = { backtranslate, longform, wrap };

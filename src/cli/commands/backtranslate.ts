@@ -163,7 +163,6 @@ export async function runBacktranslate(opts: Record<string, unknown>): Promise<n
   );
 }
 
-/** The backward model's config: the main one with another name, server and key variable; none if the same. */
 function headline(s: HumpbackStats, outDir: string): string {
   const rounds = s.perRound.map((r) => {
     const scores = (["5", "4", "3", "2", "1", "invalid"] as const)

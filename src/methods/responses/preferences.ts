@@ -127,7 +127,11 @@ export async function preferences(options: PreferencesOptions): Promise<Preferen
     }
     const judge = typeof judgement?.model === "string" ? judgement.model : null;
     // One string per judge name, not one per record.
-    const judgeModel = judge === null ? null : (judges.get(judge) ?? judges.set(judge, judge).get(judge)!);
+    let judgeModel = judge;
+    if (judge !== null) {
+      judgeModel = judges.get(judge) ?? judge;
+      judges.set(judge, judgeModel);
+    }
     members.push({ ordinal, score, pairwise: judgement?.mode === "pairwise", judgeModel });
   }
 
